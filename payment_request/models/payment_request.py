@@ -1,0 +1,577 @@
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_round
+
+from ..tools import format_ogm, format_rf
+
+# Payment requests number their OGM from this base so that they never share
+# a reference with the OGMs l10n_be derives from invoice or partner ids.
+OGM_BASE_OFFSET = 9_000_000_000
+OUTSTANDING_STATES = ("sent", "partial")
+
+
+class PaymentRequest(models.Model):
+    _name = "payment.request"
+    _description = "Payment Request"
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Number",
+        required=True,
+        readonly=True,
+        copy=False,
+        default="/",
+        index="trigram",
+    )
+    sale_order_id = fields.Many2one(
+        comodel_name="sale.order",
+        string="Sale Order",
+        index="btree_not_null",
+        check_company=True,
+        ondelete="restrict",
+        tracking=True,
+    )
+    partner_id = fields.Many2one(
+        comodel_name="res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        compute="_compute_partner_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        check_company=True,
+        tracking=True,
+    )
+    commercial_partner_id = fields.Many2one(
+        comodel_name="res.partner",
+        related="partner_id.commercial_partner_id",
+        store=True,
+        index=True,
+        string="Commercial Entity",
+    )
+    user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Salesperson",
+        index=True,
+        compute="_compute_user_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+    )
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        required=True,
+        index=True,
+        compute="_compute_company_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    currency_id = fields.Many2one(
+        comodel_name="res.currency",
+        required=True,
+        compute="_compute_currency_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    amount_type = fields.Selection(
+        selection=[
+            ("remaining", "Full remaining amount"),
+            ("percentage", "Percentage of the order"),
+            ("fixed", "Fixed amount"),
+        ],
+        string="Request",
+        default="fixed",
+        required=True,
+    )
+    percentage = fields.Float(digits=(5, 2))
+    amount = fields.Monetary(
+        compute="_compute_amount",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+    )
+    amount_paid = fields.Monetary(
+        string="Amount Received",
+        compute="_compute_amounts_received",
+        store=True,
+    )
+    amount_residual = fields.Monetary(
+        string="Amount Due",
+        compute="_compute_amounts_received",
+        store=True,
+    )
+    order_amount_total = fields.Monetary(
+        string="Order Total",
+        related="sale_order_id.amount_total",
+    )
+    date = fields.Date(
+        string="Request Date",
+        required=True,
+        default=fields.Date.context_today,
+        copy=False,
+    )
+    date_due = fields.Date(
+        string="Due Date",
+        required=True,
+        index=True,
+        compute="_compute_date_due",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+    )
+    is_sent = fields.Boolean(string="Sent", copy=False, readonly=True)
+    is_cancelled = fields.Boolean(string="Cancelled", copy=False, readonly=True)
+    state = fields.Selection(
+        selection=[
+            ("draft", "Draft"),
+            ("sent", "Sent"),
+            ("partial", "Partially Paid"),
+            ("paid", "Paid"),
+            ("done", "Done"),
+            ("cancel", "Cancelled"),
+        ],
+        compute="_compute_state",
+        store=True,
+        index=True,
+        tracking=True,
+        copy=False,
+    )
+    is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
+    payment_reference = fields.Char(
+        string="Structured Reference",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Belgian structured communication (OGM/VCS) or ISO 11649 creditor "
+        "reference the customer puts on the transfer.",
+    )
+    payment_ids = fields.One2many(
+        comodel_name="account.payment",
+        inverse_name="payment_request_id",
+        string="Payments",
+        readonly=True,
+    )
+    payment_count = fields.Integer(compute="_compute_payment_count")
+    note = fields.Html(string="Note")
+
+    _sql_constraints = [
+        (
+            "payment_reference_company_uniq",
+            "unique(company_id, payment_reference)",
+            "The structured reference of a payment request must be unique per company.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+
+    @api.depends("sale_order_id")
+    def _compute_partner_id(self):
+        for request in self:
+            if request.sale_order_id:
+                request.partner_id = request.sale_order_id.partner_invoice_id
+
+    @api.depends("sale_order_id")
+    def _compute_user_id(self):
+        for request in self:
+            if request.sale_order_id:
+                request.user_id = request.sale_order_id.user_id
+            elif not request.user_id:
+                request.user_id = self.env.user
+
+    @api.depends("sale_order_id")
+    def _compute_company_id(self):
+        for request in self:
+            if request.sale_order_id:
+                request.company_id = request.sale_order_id.company_id
+            elif not request.company_id:
+                request.company_id = self.env.company
+
+    @api.depends("sale_order_id", "company_id")
+    def _compute_currency_id(self):
+        for request in self:
+            if request.sale_order_id:
+                request.currency_id = request.sale_order_id.currency_id
+            elif not request.currency_id:
+                request.currency_id = request.company_id.currency_id
+
+    @api.depends("amount_type", "percentage", "sale_order_id")
+    def _compute_amount(self):
+        for request in self:
+            order = request.sale_order_id
+            if not order or request.state not in (False, "draft"):
+                request.amount = request.amount or 0.0
+            elif request.amount_type == "remaining":
+                request.amount = request._get_order_amount_unrequested()
+            elif request.amount_type == "percentage":
+                request.amount = request.currency_id.round(
+                    order.amount_total * request.percentage / 100.0
+                )
+            else:
+                request.amount = request.amount or 0.0
+
+    @api.depends("date")
+    def _compute_date_due(self):
+        for request in self:
+            if not request.date_due:
+                request.date_due = (request.date or fields.Date.context_today(request)) + timedelta(
+                    days=request.company_id.payment_request_due_days or 0
+                )
+
+    @api.depends(
+        "amount",
+        "currency_id",
+        "payment_ids.state",
+        "payment_ids.amount",
+        "payment_ids.payment_type",
+        "payment_ids.currency_id",
+        "payment_ids.date",
+    )
+    def _compute_amounts_received(self):
+        for request in self:
+            received = sum(request._get_received_amounts().values())
+            request.amount_paid = received
+            request.amount_residual = request.amount - received
+
+    @api.depends("is_sent", "is_cancelled", "amount", "amount_paid")
+    def _compute_state(self):
+        for request in self:
+            request.state = request._get_state()
+
+    def _get_state(self):
+        """Return the state the request is in; other modules extend this
+        (the invoice flow adds ``done``)."""
+        self.ensure_one()
+        if self.is_cancelled:
+            return "cancel"
+        currency = self.currency_id
+        if self.amount > 0 and currency.compare_amounts(self.amount_paid, self.amount) >= 0:
+            return "paid"
+        if currency.compare_amounts(self.amount_paid, 0.0) > 0:
+            return "partial"
+        return "sent" if self.is_sent else "draft"
+
+    @api.depends("date_due", "state")
+    def _compute_is_overdue(self):
+        today = fields.Date.context_today(self)
+        for request in self:
+            request.is_overdue = request.state in OUTSTANDING_STATES and request.date_due < today
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Operation not supported"))
+        domain = [
+            ("state", "in", OUTSTANDING_STATES),
+            ("date_due", "<", fields.Date.context_today(self)),
+        ]
+        positive = (operator == "=") == value
+        return domain if positive else ["!", "&", *domain]
+
+    @api.depends("payment_ids")
+    def _compute_payment_count(self):
+        for request in self:
+            request.payment_count = len(request.payment_ids)
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for request in self:
+            request.access_url = f"/my/payment_requests/{request.id}"
+
+    # ------------------------------------------------------------------
+    # Amount helpers
+    # ------------------------------------------------------------------
+
+    def _get_received_amounts(self):
+        """Return ``{record: amount}`` of the money received for this request,
+        in the request's currency, signed (refunds count negative). Other
+        ways of receiving money (bank lines, providers) extend this."""
+        self.ensure_one()
+        amounts = {}
+        for payment in self.payment_ids:
+            if payment.state not in ("in_process", "paid"):
+                continue
+            sign = 1 if payment.payment_type == "inbound" else -1
+            amount = payment.currency_id._convert(
+                payment.amount,
+                self.currency_id,
+                self.company_id,
+                payment.date or fields.Date.context_today(self),
+            )
+            amounts[payment] = sign * amount
+        return amounts
+
+    def _lock_for_payment(self):
+        """Lock the requests' rows until the transaction ends, so that two
+        registrations (a double click, a webhook and a user, a cron) are
+        serialised: under REPEATABLE READ the later one fails to lock a row
+        the earlier one changed, and Odoo retries it on fresh data."""
+        if self.ids:
+            self.env.cr.execute(
+                "SELECT id FROM payment_request WHERE id IN %s FOR NO KEY UPDATE",
+                [tuple(self.ids)],
+            )
+
+    def _get_order_amount_unrequested(self):
+        """Return what the order still has to be requested: its total less
+        the other non-cancelled requests."""
+        self.ensure_one()
+        order = self.sale_order_id
+        others = order.payment_request_ids.filtered(
+            lambda r: r.state != "cancel" and r._origin != self._origin
+        )
+        return max(order.amount_total - sum(others.mapped("amount")), 0.0)
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+
+    @api.constrains("amount", "state")
+    def _check_amount_positive(self):
+        for request in self:
+            if request.state != "cancel" and request.currency_id.compare_amounts(request.amount, 0.0) <= 0:
+                raise ValidationError(_("The amount of a payment request must be above zero."))
+
+    @api.constrains("amount", "state", "sale_order_id", "currency_id")
+    def _check_order_total(self):
+        for order in self.sale_order_id:
+            requests = order.payment_request_ids.filtered(lambda r: r.state != "cancel")
+            total = sum(requests.mapped("amount"))
+            if order.currency_id.compare_amounts(total, order.amount_total) > 0:
+                raise ValidationError(
+                    _(
+                        "The payment requests of %(order)s add up to %(requested)s, "
+                        "more than the order total of %(total)s.",
+                        order=order.name,
+                        requested=order.currency_id.format(total),
+                        total=order.currency_id.format(order.amount_total),
+                    )
+                )
+
+    @api.constrains("currency_id", "sale_order_id")
+    def _check_currency(self):
+        for request in self:
+            if request.sale_order_id and request.currency_id != request.sale_order_id.currency_id:
+                raise ValidationError(
+                    _(
+                        "The currency of payment request %(request)s must be the currency "
+                        "of its order (%(currency)s).",
+                        request=request.name,
+                        currency=request.sale_order_id.currency_id.name,
+                    )
+                )
+
+    @api.constrains("sale_order_id", "state")
+    def _check_order_not_cancelled(self):
+        for request in self:
+            if request.state != "cancel" and request.sale_order_id.state == "cancel":
+                raise ValidationError(
+                    _(
+                        "Order %(order)s is cancelled: it cannot get a payment request.",
+                        order=request.sale_order_id.name,
+                    )
+                )
+
+    @api.constrains("percentage", "amount_type")
+    def _check_amount_percentage(self):
+        for request in self:
+            if request.amount_type == "percentage" and not 0 < request.percentage <= 100:
+                raise ValidationError(_("The percentage must be above 0 and at most 100."))
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        requests = super().create(vals_list)
+        for request in requests:
+            if request.name == "/":
+                request.name = request._get_sequence().next_by_id(sequence_date=request.date)
+            if not request.payment_reference:
+                request.payment_reference = request._build_payment_reference()
+        return requests
+
+    def _get_sequence(self):
+        """Return the request numbering of the request's company, made from
+        the shared template the first time a company needs one."""
+        self.ensure_one()
+        # sudo: numbering is technical data; users who may create a request
+        # may draw its number, as sale orders do.
+        sequences = self.env["ir.sequence"].sudo()
+        sequence = sequences.search(
+            [("code", "=", "payment.request"), ("company_id", "=", self.company_id.id)], limit=1
+        )
+        if not sequence:
+            template = self.env.ref("payment_request.seq_payment_request").sudo()
+            sequence = template.copy({"company_id": self.company_id.id, "number_next": 1})
+        return sequence
+
+    def _build_payment_reference(self):
+        """Return a new structured reference: an OGM for a Belgian company,
+        an ISO 11649 RF reference otherwise."""
+        self.ensure_one()
+        if self.company_id.account_fiscal_country_id.code == "BE":
+            return format_ogm(OGM_BASE_OFFSET + self.id)
+        return format_rf(f"9{self.id:08d}")
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_money_received(self):
+        for request in self:
+            if request.payment_ids or request.state not in ("draft", "cancel"):
+                raise UserError(
+                    _(
+                        "Payment request %(request)s has been sent or has received money: "
+                        "cancel it instead of deleting it.",
+                        request=request.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_send(self):
+        """Open the mail composer with the payment request template."""
+        self.ensure_one()
+        if self.state == "cancel":
+            raise UserError(_("A cancelled payment request cannot be sent."))
+        self._portal_ensure_token()
+        template = self.env.ref("payment_request.mail_template_payment_request", raise_if_not_found=False)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": template.id if template else False,
+                "default_composition_mode": "comment",
+                "default_email_layout_xmlid": "mail.mail_notification_layout_with_responsible_signature",
+                "mark_payment_request_as_sent": True,
+                "force_email": True,
+            },
+        }
+
+    def message_post(self, **kwargs):
+        if self.env.context.get("mark_payment_request_as_sent"):
+            self.filtered(lambda r: not r.is_sent and r.state != "cancel").write({"is_sent": True})
+        return super().message_post(**kwargs)
+
+    def action_mark_sent(self):
+        """Mark the request as sent without mailing it (handed over another way)."""
+        self.filtered(lambda r: r.state == "draft").write({"is_sent": True})
+
+    def action_register_payment(self):
+        """Open the wizard that registers a payment received for this request."""
+        self.ensure_one()
+        return {
+            "name": _("Register Payment"),
+            "type": "ir.actions.act_window",
+            "res_model": "payment.request.register",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_payment_request_id": self.id},
+        }
+
+    def action_cancel(self):
+        """Cancel the request; refused once money has been received."""
+        for request in self:
+            if request.state == "done":
+                raise UserError(_("Payment request %s is already invoiced: it cannot be cancelled.", request.name))
+            live_payments = request.payment_ids.filtered(lambda p: p.state not in ("draft", "canceled", "rejected"))
+            if live_payments:
+                raise UserError(
+                    _(
+                        "Payment request %(request)s has received money. Cancel or refund its "
+                        "payments (%(payments)s) first, then cancel the request.",
+                        request=request.name,
+                        payments=", ".join(live_payments.mapped("name")),
+                    )
+                )
+        self.write({"is_cancelled": True})
+
+    def action_draft(self):
+        """Reopen a cancelled request as a draft."""
+        for request in self:
+            if request.state != "cancel":
+                raise UserError(_("Only a cancelled payment request can be reset to draft."))
+        self.write({"is_cancelled": False, "is_sent": False})
+
+    def action_view_payments(self):
+        """Show the payments received for this request."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_account_payments")
+        action["domain"] = [("id", "in", self.payment_ids.ids)]
+        action["context"] = {"create": False}
+        return action
+
+    # ------------------------------------------------------------------
+    # Mail, report and QR code
+    # ------------------------------------------------------------------
+
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return _("Payment Request %s", self.name).replace("/", "_")
+
+    def _get_bank_account(self):
+        """Return the company bank account the customer pays to."""
+        self.ensure_one()
+        journal = self.env["account.journal"].search(
+            [
+                *self.env["account.journal"]._check_company_domain(self.company_id),
+                ("type", "=", "bank"),
+                ("bank_account_id", "!=", False),
+            ],
+            limit=1,
+        )
+        return journal.bank_account_id or self.company_id.partner_id.bank_ids[:1]
+
+    def _get_qr_amount(self):
+        """Return the amount the QR code asks for: the residual, or the whole
+        request while nothing was received."""
+        self.ensure_one()
+        amount = self.amount_residual if self.state in OUTSTANDING_STATES else self.amount
+        return float_round(amount, precision_digits=2)
+
+    def _get_epc_qr_code(self):
+        """Return the EPC (SEPA credit transfer) QR code as a data URI, or
+        False when the bank account or currency does not allow one."""
+        self.ensure_one()
+        bank = self._get_bank_account()
+        amount = self._get_qr_amount()
+        if not bank or amount <= 0:
+            return False
+        return (
+            bank.with_context(payment_request_qr=True).build_qr_code_base64(
+                f"{amount:.2f}",
+                self.name,
+                self.payment_reference,
+                self.currency_id,
+                self.partner_id,
+                qr_method="sct_qr",
+                silent_errors=True,
+            )
+            or False
+        )
+
+    def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
+        groups = super()._notify_get_recipients_groups(message, model_description, msg_vals=msg_vals)
+        # portal.mixin already gives the customer a tokenised link: name it.
+        for group in groups:
+            if group[0] == "portal_customer":
+                group[2].setdefault("button_access", {})["title"] = _("View Payment Request")
+        return groups

@@ -1,0 +1,65 @@
+from odoo import _, api, fields, models
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    payment_request_ids = fields.One2many(
+        comodel_name="payment.request",
+        inverse_name="sale_order_id",
+        string="Payment Requests",
+    )
+    payment_request_count = fields.Integer(compute="_compute_payment_request_stats")
+    payment_request_amount_residual = fields.Monetary(
+        string="Payment Requests Due",
+        compute="_compute_payment_request_stats",
+    )
+
+    @api.depends("payment_request_ids.state", "payment_request_ids.amount_residual")
+    def _compute_payment_request_stats(self):
+        data = self.env["payment.request"]._read_group(
+            [("sale_order_id", "in", self._origin.ids)],
+            groupby=["sale_order_id"],
+            aggregates=["__count"],
+        )
+        counts = {order.id: count for order, count in data}
+        residuals = self.env["payment.request"]._read_group(
+            [("sale_order_id", "in", self._origin.ids), ("state", "in", ("sent", "partial"))],
+            groupby=["sale_order_id"],
+            aggregates=["amount_residual:sum"],
+        )
+        due = {order.id: amount for order, amount in residuals}
+        for order in self:
+            order.payment_request_count = counts.get(order._origin.id, 0)
+            order.payment_request_amount_residual = due.get(order._origin.id, 0.0)
+
+    def action_create_payment_request(self):
+        """Open a new payment request for this order, pre-filled with what
+        is still to be requested."""
+        self.ensure_one()
+        return {
+            "name": _("Payment Request"),
+            "type": "ir.actions.act_window",
+            "res_model": "payment.request",
+            "view_mode": "form",
+            "views": [(self.env.ref("payment_request.payment_request_view_form").id, "form")],
+            "target": "current",
+            "context": {
+                "default_sale_order_id": self.id,
+                "default_amount_type": "remaining",
+            },
+        }
+
+    def action_view_payment_requests(self):
+        """Show the payment requests of this order."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("payment_request.payment_request_action")
+        action["domain"] = [("sale_order_id", "=", self.id)]
+        action["context"] = {
+            "default_sale_order_id": self.id,
+            "default_amount_type": "remaining",
+        }
+        if self.payment_request_count == 1:
+            action["views"] = [(False, "form")]
+            action["res_id"] = self.payment_request_ids.id
+        return action

@@ -1,0 +1,9 @@
+from .structured_reference import (
+    find_structured_references,
+    format_ogm,
+    format_rf,
+    is_valid_ogm,
+    is_valid_rf,
+    normalize_reference,
+    ogm_check_digits,
+)

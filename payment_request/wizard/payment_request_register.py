@@ -1,0 +1,197 @@
+import math
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_round
+
+from ..models.payment_request import OUTSTANDING_STATES
+
+
+class PaymentRequestRegister(models.TransientModel):
+    _name = "payment.request.register"
+    _description = "Register a Payment for a Payment Request"
+    _check_company_auto = True
+
+    payment_request_id = fields.Many2one(
+        comodel_name="payment.request",
+        string="Payment Request",
+        required=True,
+        readonly=True,
+        ondelete="cascade",
+    )
+    company_id = fields.Many2one(related="payment_request_id.company_id")
+    currency_id = fields.Many2one(related="payment_request_id.currency_id")
+    partner_id = fields.Many2one(related="payment_request_id.partner_id")
+    amount_residual = fields.Monetary(related="payment_request_id.amount_residual")
+    journal_id = fields.Many2one(
+        comodel_name="account.journal",
+        string="Journal",
+        required=True,
+        check_company=True,
+        compute="_compute_journal_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        domain="[('type', 'in', ('bank', 'cash'))]",
+    )
+    available_payment_method_line_ids = fields.Many2many(
+        comodel_name="account.payment.method.line",
+        compute="_compute_available_payment_method_line_ids",
+    )
+    payment_method_line_id = fields.Many2one(
+        comodel_name="account.payment.method.line",
+        string="Payment Method",
+        required=True,
+        compute="_compute_payment_method_line_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        domain="[('id', 'in', available_payment_method_line_ids)]",
+    )
+    amount = fields.Monetary(
+        compute="_compute_amount",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    payment_date = fields.Date(required=True, default=fields.Date.context_today)
+    note = fields.Char()
+
+    @api.depends("payment_request_id")
+    def _compute_journal_id(self):
+        for wizard in self:
+            if wizard.journal_id or not wizard.company_id:
+                continue
+            domain = [
+                *self.env["account.journal"]._check_company_domain(wizard.company_id),
+                ("type", "in", ("bank", "cash")),
+            ]
+            journals = self.env["account.journal"].search(domain)
+            wizard.journal_id = (
+                journals.filtered(lambda j: j.currency_id == wizard.currency_id)[:1]
+                or journals.filtered(lambda j: j.type == "bank")[:1]
+                or journals[:1]
+            )
+
+    @api.depends("journal_id")
+    def _compute_available_payment_method_line_ids(self):
+        for wizard in self:
+            wizard.available_payment_method_line_ids = wizard.journal_id._get_available_payment_method_lines(
+                "inbound"
+            )
+
+    @api.depends("available_payment_method_line_ids")
+    def _compute_payment_method_line_id(self):
+        for wizard in self:
+            if wizard.payment_method_line_id not in wizard.available_payment_method_line_ids._origin:
+                wizard.payment_method_line_id = wizard.available_payment_method_line_ids[:1]._origin
+
+    @api.depends("payment_request_id")
+    def _compute_amount(self):
+        for wizard in self:
+            wizard.amount = wizard.payment_request_id.amount_residual
+
+    # ------------------------------------------------------------------
+    # Business flow, in the shape of account.payment.register
+    # ------------------------------------------------------------------
+
+    def action_register_payment(self):
+        """Create and post the customer payment, then show the request."""
+        payments = self._create_payments()
+        if self.env.context.get("dont_redirect_to_payments"):
+            return True
+        return {"type": "ir.actions.act_window_close", "infos": {"payment_ids": payments.ids}}
+
+    def _create_payments(self):
+        self.ensure_one()
+        if not self.env.user.has_group("account.group_account_invoice"):
+            raise UserError(_("Only users with Billing rights can register a payment."))
+        request = self.payment_request_id
+        request._lock_for_payment()
+        self._check_payment_allowed()
+        payments = self._init_payments([self._prepare_payment_vals()])
+        self._post_payments(payments)
+        self._log_payments(payments)
+        return payments
+
+    def _check_payment_allowed(self):
+        """Raise when this payment cannot be registered, before anything is written."""
+        self.ensure_one()
+        request = self.payment_request_id
+        currency = request.currency_id
+        if request.state not in OUTSTANDING_STATES:
+            raise UserError(
+                _(
+                    "Payment request %(request)s is %(state)s: a payment can only be registered "
+                    "on a sent or partially paid request.",
+                    request=request.name,
+                    state=dict(request._fields["state"]._description_selection(self.env))[request.state],
+                )
+            )
+        amount = self.amount
+        if amount is None or math.isnan(amount) or math.isinf(amount):
+            raise ValidationError(_("The payment amount is not a number."))
+        if abs(float_round(amount, precision_rounding=currency.rounding) - amount) > currency.rounding / 100:
+            raise ValidationError(
+                _(
+                    "The payment amount %(amount)s has more decimals than %(currency)s allows.",
+                    amount=amount,
+                    currency=currency.name,
+                )
+            )
+        if currency.compare_amounts(amount, 0.0) <= 0:
+            raise ValidationError(_("The payment amount must be above zero."))
+        if currency.compare_amounts(amount, request.amount_residual) > 0:
+            raise ValidationError(
+                _(
+                    "%(amount)s is more than the %(residual)s still due on %(request)s. "
+                    "Register at most the amount due.",
+                    amount=currency.format(amount),
+                    residual=currency.format(request.amount_residual),
+                    request=request.name,
+                )
+            )
+        if not self.payment_method_line_id:
+            raise UserError(_("Journal %s has no incoming payment method.", self.journal_id.display_name))
+
+    def _get_memo(self):
+        self.ensure_one()
+        reference = self.payment_request_id.payment_reference or self.payment_request_id.name
+        return f"{reference} - {self.note}" if self.note else reference
+
+    def _prepare_payment_vals(self):
+        """Return the values of the customer payment this wizard registers."""
+        self.ensure_one()
+        request = self.payment_request_id
+        return {
+            "payment_type": "inbound",
+            "partner_type": "customer",
+            "partner_id": request.partner_id.commercial_partner_id.id,
+            "company_id": request.company_id.id,
+            "amount": self.amount,
+            "currency_id": request.currency_id.id,
+            "date": self.payment_date,
+            "journal_id": self.journal_id.id,
+            "payment_method_line_id": self.payment_method_line_id.id,
+            "memo": self._get_memo(),
+            "payment_request_id": request.id,
+        }
+
+    def _init_payments(self, vals_list):
+        return self.env["account.payment"].create(vals_list)
+
+    def _post_payments(self, payments):
+        payments.action_post()
+
+    def _log_payments(self, payments):
+        request = self.payment_request_id
+        for payment in payments:
+            body = _(
+                "Payment %(payment)s of %(amount)s registered on %(journal)s.",
+                payment=payment._get_html_link(),
+                amount=payment.currency_id.format(payment.amount),
+                journal=payment.journal_id.name,
+            )
+            if self.note:
+                body += _(" Note: %s", self.note)
+            request.message_post(body=body)
