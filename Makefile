@@ -14,7 +14,7 @@ ADDONS_PATH = $(ODOO_HOME)/addons,$(ODOO_HOME)/odoo/addons,$(CURDIR)
 ODOO := $(PY) $(ODOO_HOME)/odoo-bin
 ODOO_CONF = $(BUILD)/odoo.conf
 
-.PHONY: help check-odoo venv system-deps postgres conf test lint run bench wheel clean
+.PHONY: help check-odoo venv system-deps postgres conf test lint run wheel pot clean
 
 help:
 	@echo "make test   - set up, install payment_request in a fresh database and run its tests"
@@ -89,3 +89,7 @@ wheel: venv
 
 clean:
 	rm -rf $(BUILD)
+
+pot: venv postgres conf
+	$(ODOO) -c $(ODOO_CONF) -d $(DB_TEST) --i18n-export=payment_request/i18n/payment_request.pot \
+		--modules=payment_request --stop-after-init --logfile=$(BUILD)/pot.log

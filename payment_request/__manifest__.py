@@ -1,7 +1,6 @@
 {
     "name": "Payment Requests",
-    "summary": "Ask customers to pay all or part of a sale in advance, "
-    "without an invoice up front",
+    "summary": "Ask customers to pay all or part of a sale in advance, " "without an invoice up front",
     "version": "18.0.1.0.0",
     "category": "Sales/Sales",
     "website": "https://github.com/payment-request/payment_request",
@@ -33,6 +32,4 @@
             "payment_request/static/tests/tours/*.js",
         ],
     },
-    "installable": True,
-    "application": False,
 }

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -7,7 +7,6 @@ class AccountPayment(models.Model):
 
     payment_request_id = fields.Many2one(
         comodel_name="payment.request",
-        string="Payment Request",
         index="btree_not_null",
         copy=False,
         readonly=True,
@@ -20,7 +19,7 @@ class AccountPayment(models.Model):
         for payment in self:
             if payment.payment_request_id and payment.state not in ("draft", "canceled"):
                 raise UserError(
-                    _(
+                    self.env._(
                         "Payment %(payment)s is linked to payment request %(request)s: "
                         "cancel it before deleting it.",
                         payment=payment.name,

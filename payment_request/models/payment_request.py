@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_round
 
@@ -29,7 +29,6 @@ class PaymentRequest(models.Model):
     )
     sale_order_id = fields.Many2one(
         comodel_name="sale.order",
-        string="Sale Order",
         index="btree_not_null",
         check_company=True,
         ondelete="restrict",
@@ -162,7 +161,7 @@ class PaymentRequest(models.Model):
         readonly=True,
     )
     payment_count = fields.Integer(compute="_compute_payment_count")
-    note = fields.Html(string="Note")
+    note = fields.Html()
 
     _sql_constraints = [
         (
@@ -215,9 +214,7 @@ class PaymentRequest(models.Model):
             elif request.amount_type == "remaining":
                 request.amount = request._get_order_amount_unrequested()
             elif request.amount_type == "percentage":
-                request.amount = request.currency_id.round(
-                    order.amount_total * request.percentage / 100.0
-                )
+                request.amount = request.currency_id.round(order.amount_total * request.percentage / 100.0)
             else:
                 request.amount = request.amount or 0.0
 
@@ -270,7 +267,7 @@ class PaymentRequest(models.Model):
 
     def _search_is_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(_("Operation not supported"))
+            raise UserError(self.env._("Operation not supported"))
         domain = [
             ("state", "in", OUTSTANDING_STATES),
             ("date_due", "<", fields.Date.context_today(self)),
@@ -284,9 +281,10 @@ class PaymentRequest(models.Model):
             request.payment_count = len(request.payment_ids)
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        res = super()._compute_access_url()
         for request in self:
             request.access_url = f"/my/payment_requests/{request.id}"
+        return res
 
     # ------------------------------------------------------------------
     # Amount helpers
@@ -340,7 +338,7 @@ class PaymentRequest(models.Model):
     def _check_amount_positive(self):
         for request in self:
             if request.state != "cancel" and request.currency_id.compare_amounts(request.amount, 0.0) <= 0:
-                raise ValidationError(_("The amount of a payment request must be above zero."))
+                raise ValidationError(self.env._("The amount of a payment request must be above zero."))
 
     @api.constrains("amount", "state", "sale_order_id", "currency_id")
     def _check_order_total(self):
@@ -349,7 +347,7 @@ class PaymentRequest(models.Model):
             total = sum(requests.mapped("amount"))
             if order.currency_id.compare_amounts(total, order.amount_total) > 0:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The payment requests of %(order)s add up to %(requested)s, "
                         "more than the order total of %(total)s.",
                         order=order.name,
@@ -363,7 +361,7 @@ class PaymentRequest(models.Model):
         for request in self:
             if request.sale_order_id and request.currency_id != request.sale_order_id.currency_id:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The currency of payment request %(request)s must be the currency "
                         "of its order (%(currency)s).",
                         request=request.name,
@@ -376,7 +374,7 @@ class PaymentRequest(models.Model):
         for request in self:
             if request.state != "cancel" and request.sale_order_id.state == "cancel":
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Order %(order)s is cancelled: it cannot get a payment request.",
                         order=request.sale_order_id.name,
                     )
@@ -386,7 +384,7 @@ class PaymentRequest(models.Model):
     def _check_amount_percentage(self):
         for request in self:
             if request.amount_type == "percentage" and not 0 < request.percentage <= 100:
-                raise ValidationError(_("The percentage must be above 0 and at most 100."))
+                raise ValidationError(self.env._("The percentage must be above 0 and at most 100."))
 
     # ------------------------------------------------------------------
     # CRUD
@@ -430,7 +428,7 @@ class PaymentRequest(models.Model):
         for request in self:
             if request.payment_ids or request.state not in ("draft", "cancel"):
                 raise UserError(
-                    _(
+                    self.env._(
                         "Payment request %(request)s has been sent or has received money: "
                         "cancel it instead of deleting it.",
                         request=request.name,
@@ -445,7 +443,7 @@ class PaymentRequest(models.Model):
         """Open the mail composer with the payment request template."""
         self.ensure_one()
         if self.state == "cancel":
-            raise UserError(_("A cancelled payment request cannot be sent."))
+            raise UserError(self.env._("A cancelled payment request cannot be sent."))
         self._portal_ensure_token()
         template = self.env.ref("payment_request.mail_template_payment_request", raise_if_not_found=False)
         return {
@@ -478,7 +476,7 @@ class PaymentRequest(models.Model):
         """Open the wizard that registers a payment received for this request."""
         self.ensure_one()
         return {
-            "name": _("Register Payment"),
+            "name": self.env._("Register Payment"),
             "type": "ir.actions.act_window",
             "res_model": "payment.request.register",
             "view_mode": "form",
@@ -491,11 +489,17 @@ class PaymentRequest(models.Model):
         """Cancel the request; refused once money has been received."""
         for request in self:
             if request.state == "done":
-                raise UserError(_("Payment request %s is already invoiced: it cannot be cancelled.", request.name))
-            live_payments = request.payment_ids.filtered(lambda p: p.state not in ("draft", "canceled", "rejected"))
+                raise UserError(
+                    self.env._(
+                        "Payment request %s is already invoiced: it cannot be cancelled.", request.name
+                    )
+                )
+            live_payments = request.payment_ids.filtered(
+                lambda p: p.state not in ("draft", "canceled", "rejected")
+            )
             if live_payments:
                 raise UserError(
-                    _(
+                    self.env._(
                         "Payment request %(request)s has received money. Cancel or refund its "
                         "payments (%(payments)s) first, then cancel the request.",
                         request=request.name,
@@ -508,7 +512,7 @@ class PaymentRequest(models.Model):
         """Reopen a cancelled request as a draft."""
         for request in self:
             if request.state != "cancel":
-                raise UserError(_("Only a cancelled payment request can be reset to draft."))
+                raise UserError(self.env._("Only a cancelled payment request can be reset to draft."))
         self.write({"is_cancelled": False, "is_sent": False})
 
     def action_view_payments(self):
@@ -525,7 +529,7 @@ class PaymentRequest(models.Model):
 
     def _get_report_base_filename(self):
         self.ensure_one()
-        return _("Payment Request %s", self.name).replace("/", "_")
+        return self.env._("Payment Request %s", self.name).replace("/", "_")
 
     def _get_bank_account(self):
         """Return the company bank account the customer pays to."""
@@ -573,5 +577,5 @@ class PaymentRequest(models.Model):
         # portal.mixin already gives the customer a tokenised link: name it.
         for group in groups:
             if group[0] == "portal_customer":
-                group[2].setdefault("button_access", {})["title"] = _("View Payment Request")
+                group[2].setdefault("button_access", {})["title"] = self.env._("View Payment Request")
         return groups

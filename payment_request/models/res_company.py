@@ -5,7 +5,6 @@ class ResCompany(models.Model):
     _inherit = "res.company"
 
     payment_request_due_days = fields.Integer(
-        string="Payment Request Due Days",
         default=14,
         help="Days between a payment request's date and its due date.",
     )

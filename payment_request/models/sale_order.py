@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 
 class SaleOrder(models.Model):
@@ -38,7 +38,7 @@ class SaleOrder(models.Model):
         is still to be requested."""
         self.ensure_one()
         return {
-            "name": _("Payment Request"),
+            "name": self.env._("Payment Request"),
             "type": "ir.actions.act_window",
             "res_model": "payment.request",
             "view_mode": "form",

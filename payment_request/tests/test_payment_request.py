@@ -1,8 +1,10 @@
 from lxml import etree
+from psycopg2 import IntegrityError
 
 from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
 
 from ..tools import is_valid_ogm, is_valid_rf
@@ -124,7 +126,7 @@ class TestPaymentRequest(PaymentRequestCommon):
         for reference in references:
             self.assertRegex(reference, r"^\+\+\+\d{3}/\d{4}/\d{5}\+\+\+$")
             self.assertTrue(is_valid_ogm(reference))
-        with self.assertRaises(Exception), self.env.cr.savepoint():
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
             requests[1].payment_reference = requests[0].payment_reference
             requests.flush_recordset()
 
@@ -133,14 +135,26 @@ class TestPaymentRequest(PaymentRequestCommon):
         company = company_data["company"]
         self.assertNotEqual(company.account_fiscal_country_id.code, "BE")
         partner = self.env["res.partner"].create({"name": "Klant", "company_id": company.id})
-        order = self.env["sale.order"].with_company(company).create(
-            {
-                "partner_id": partner.id,
-                "company_id": company.id,
-                "order_line": [Command.create({"product_id": self.product_a.id, "price_unit": 100.0, "tax_id": False})],
-            }
+        order = (
+            self.env["sale.order"]
+            .with_company(company)
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "order_line": [
+                        Command.create(
+                            {"product_id": self.product_a.id, "price_unit": 100.0, "tax_id": False}
+                        )
+                    ],
+                }
+            )
         )
-        request = self.env["payment.request"].with_company(company).create({"sale_order_id": order.id, "amount": 50.0})
+        request = (
+            self.env["payment.request"]
+            .with_company(company)
+            .create({"sale_order_id": order.id, "amount": 50.0})
+        )
         self.assertEqual(request.company_id, company)
         self.assertTrue(request.payment_reference.startswith("RF"))
         self.assertTrue(is_valid_rf(request.payment_reference), request.payment_reference)

@@ -50,8 +50,18 @@ class TestRegisterPayment(PaymentRequestCommon):
         self.assertRecordValues(
             receivable_lines.sorted("balance"),
             [
-                {"account_id": self.receivable.id, "balance": -200.0, "amount_residual": -200.0, "reconciled": False},
-                {"account_id": self.receivable.id, "balance": -100.0, "amount_residual": -100.0, "reconciled": False},
+                {
+                    "account_id": self.receivable.id,
+                    "balance": -200.0,
+                    "amount_residual": -200.0,
+                    "reconciled": False,
+                },
+                {
+                    "account_id": self.receivable.id,
+                    "balance": -100.0,
+                    "amount_residual": -100.0,
+                    "reconciled": False,
+                },
             ],
         )
         for move in request.payment_ids.move_id:

@@ -34,9 +34,11 @@ class TestSendPaymentRequest(PaymentRequestCommon, MockEmail):
 
     def test_pdf_renders_with_qr(self):
         request = self.create_request(amount=300.0)
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "payment_request.action_report_payment_request", request.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("payment_request.action_report_payment_request", request.ids)[0]
+            .decode()
+        )
         self.assertIn(request.payment_reference, html)
         self.assertIn("BE71 0961 2345 6769", html)
         self.assertIn("o_payment_request_qr", html)

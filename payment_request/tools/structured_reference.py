@@ -10,11 +10,7 @@ _OGM_DIGITS = re.compile(r"^\d{12}$")
 # A reference as people type it: +++123/4567/89012+++, ***...***, with
 # spaces, slashes or dots between the groups, or 12 bare digits.
 _OGM_IN_TEXT = re.compile(
-    r"(?<![\d])"
-    r"(?:[+*]{3}\s*)?"
-    r"(\d{3})[\s/.]*(\d{4})[\s/.]*(\d{5})"
-    r"(?:\s*[+*]{3})?"
-    r"(?![\d])"
+    r"(?<![\d])" r"(?:[+*]{3}\s*)?" r"(\d{3})[\s/.]*(\d{4})[\s/.]*(\d{5})" r"(?:\s*[+*]{3})?" r"(?![\d])"
 )
 _RF_IN_TEXT = re.compile(r"\bRF\s?(\d{2})((?:\s?[0-9A-Z]){1,21})\b", re.IGNORECASE)
 

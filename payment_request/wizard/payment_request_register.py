@@ -1,6 +1,6 @@
 import math
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_round
 
@@ -14,7 +14,6 @@ class PaymentRequestRegister(models.TransientModel):
 
     payment_request_id = fields.Many2one(
         comodel_name="payment.request",
-        string="Payment Request",
         required=True,
         readonly=True,
         ondelete="cascade",
@@ -25,7 +24,6 @@ class PaymentRequestRegister(models.TransientModel):
     amount_residual = fields.Monetary(related="payment_request_id.amount_residual")
     journal_id = fields.Many2one(
         comodel_name="account.journal",
-        string="Journal",
         required=True,
         check_company=True,
         compute="_compute_journal_id",
@@ -67,8 +65,9 @@ class PaymentRequestRegister(models.TransientModel):
                 ("type", "in", ("bank", "cash")),
             ]
             journals = self.env["account.journal"].search(domain)
+            currency = wizard.currency_id
             wizard.journal_id = (
-                journals.filtered(lambda j: j.currency_id == wizard.currency_id)[:1]
+                journals.filtered(lambda j, currency=currency: j.currency_id == currency)[:1]
                 or journals.filtered(lambda j: j.type == "bank")[:1]
                 or journals[:1]
             )
@@ -105,7 +104,7 @@ class PaymentRequestRegister(models.TransientModel):
     def _create_payments(self):
         self.ensure_one()
         if not self.env.user.has_group("account.group_account_invoice"):
-            raise UserError(_("Only users with Billing rights can register a payment."))
+            raise UserError(self.env._("Only users with Billing rights can register a payment."))
         request = self.payment_request_id
         request._lock_for_payment()
         self._check_payment_allowed()
@@ -121,7 +120,7 @@ class PaymentRequestRegister(models.TransientModel):
         currency = request.currency_id
         if request.state not in OUTSTANDING_STATES:
             raise UserError(
-                _(
+                self.env._(
                     "Payment request %(request)s is %(state)s: a payment can only be registered "
                     "on a sent or partially paid request.",
                     request=request.name,
@@ -130,20 +129,20 @@ class PaymentRequestRegister(models.TransientModel):
             )
         amount = self.amount
         if amount is None or math.isnan(amount) or math.isinf(amount):
-            raise ValidationError(_("The payment amount is not a number."))
+            raise ValidationError(self.env._("The payment amount is not a number."))
         if abs(float_round(amount, precision_rounding=currency.rounding) - amount) > currency.rounding / 100:
             raise ValidationError(
-                _(
+                self.env._(
                     "The payment amount %(amount)s has more decimals than %(currency)s allows.",
                     amount=amount,
                     currency=currency.name,
                 )
             )
         if currency.compare_amounts(amount, 0.0) <= 0:
-            raise ValidationError(_("The payment amount must be above zero."))
+            raise ValidationError(self.env._("The payment amount must be above zero."))
         if currency.compare_amounts(amount, request.amount_residual) > 0:
             raise ValidationError(
-                _(
+                self.env._(
                     "%(amount)s is more than the %(residual)s still due on %(request)s. "
                     "Register at most the amount due.",
                     amount=currency.format(amount),
@@ -152,7 +151,9 @@ class PaymentRequestRegister(models.TransientModel):
                 )
             )
         if not self.payment_method_line_id:
-            raise UserError(_("Journal %s has no incoming payment method.", self.journal_id.display_name))
+            raise UserError(
+                self.env._("Journal %s has no incoming payment method.", self.journal_id.display_name)
+            )
 
     def _get_memo(self):
         self.ensure_one()
@@ -186,12 +187,12 @@ class PaymentRequestRegister(models.TransientModel):
     def _log_payments(self, payments):
         request = self.payment_request_id
         for payment in payments:
-            body = _(
+            body = self.env._(
                 "Payment %(payment)s of %(amount)s registered on %(journal)s.",
                 payment=payment._get_html_link(),
                 amount=payment.currency_id.format(payment.amount),
                 journal=payment.journal_id.name,
             )
             if self.note:
-                body += _(" Note: %s", self.note)
+                body += self.env._(" Note: %s", self.note)
             request.message_post(body=body)
