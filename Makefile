@@ -60,11 +60,9 @@ test: venv postgres conf
 	@$(ODOO) -c $(ODOO_CONF) -d $(DB_TEST) -i $(TEST_MODULES) --stop-after-init \
 		--log-level=info --logfile=$(BUILD)/install.log --http-port=$(HTTP_PORT)
 	@scripts/check_install_log.sh $(BUILD)/install.log
-	$(VENV)/bin/coverage erase
-	$(VENV)/bin/coverage run --source=payment_request --omit='*/tests/*' -m pytest \
-		-p no:cacheprovider --odoo-config=$(ODOO_CONF) --odoo-database=$(DB_TEST) --odoo-http \
+	$(VENV)/bin/pytest -p no:cacheprovider --odoo-config=$(ODOO_CONF) --odoo-database=$(DB_TEST) \
+		--odoo-http --cov=payment_request --cov-config=.coveragerc --cov-report=term:skip-covered \
 		payment_request/tests
-	$(VENV)/bin/coverage report --skip-empty | tail -n 1
 
 lint: venv
 	$(VENV)/bin/ruff check .

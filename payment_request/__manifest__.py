@@ -19,10 +19,12 @@
         "data/mail_template_data.xml",
         # Wizards
         "wizard/payment_request_register_views.xml",
+        "wizard/payment_request_invoice_views.xml",
         # Views
         "views/payment_request_views.xml",
         "views/sale_order_views.xml",
         "views/account_payment_views.xml",
+        "views/account_move_views.xml",
     ],
     "demo": [
         "demo/payment_request_demo.xml",

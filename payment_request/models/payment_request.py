@@ -161,6 +161,16 @@ class PaymentRequest(models.Model):
         readonly=True,
     )
     payment_count = fields.Integer(compute="_compute_payment_count")
+    invoice_ids = fields.Many2many(
+        comodel_name="account.move",
+        relation="payment_request_account_move_rel",
+        column1="payment_request_id",
+        column2="move_id",
+        string="Invoices",
+        copy=False,
+        readonly=True,
+    )
+    invoice_count = fields.Integer(compute="_compute_invoice_count")
     note = fields.Html()
 
     _sql_constraints = [
@@ -241,7 +251,14 @@ class PaymentRequest(models.Model):
             request.amount_paid = received
             request.amount_residual = request.amount - received
 
-    @api.depends("is_sent", "is_cancelled", "amount", "amount_paid")
+    @api.depends(
+        "is_sent",
+        "is_cancelled",
+        "amount",
+        "amount_paid",
+        "invoice_ids.state",
+        "invoice_ids.posted_before",
+    )
     def _compute_state(self):
         for request in self:
             request.state = request._get_state()
@@ -252,6 +269,8 @@ class PaymentRequest(models.Model):
         self.ensure_one()
         if self.is_cancelled:
             return "cancel"
+        if self._get_live_invoices():
+            return "done"
         currency = self.currency_id
         if self.amount > 0 and currency.compare_amounts(self.amount_paid, self.amount) >= 0:
             return "paid"
@@ -274,6 +293,11 @@ class PaymentRequest(models.Model):
         ]
         positive = (operator == "=") == value
         return domain if positive else ["!", "&", *domain]
+
+    @api.depends("invoice_ids")
+    def _compute_invoice_count(self):
+        for request in self:
+            request.invoice_count = len(request.invoice_ids)
 
     @api.depends("payment_ids")
     def _compute_payment_count(self):
@@ -308,6 +332,25 @@ class PaymentRequest(models.Model):
             )
             amounts[payment] = sign * amount
         return amounts
+
+    def _get_live_invoices(self):
+        """Return the invoices that settle this request: posted ones, and
+        drafts that were never posted (a draft reset from posted no longer
+        settles anything)."""
+        return self.invoice_ids.filtered(
+            lambda move: move.state == "posted" or (move.state == "draft" and not move.posted_before)
+        )
+
+    def _get_outstanding_credit_lines(self):
+        """Return the open receivable credit lines of the money received for
+        these requests, ready to be reconciled with an invoice."""
+        payments = self.payment_ids.filtered(lambda p: p.state in ("in_process", "paid"))
+        return payments.move_id.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+            and not line.reconciled
+            and line.parent_state == "posted"
+            and line.company_currency_id.compare_amounts(line.amount_residual, 0.0) < 0
+        )
 
     def _lock_for_payment(self):
         """Lock the requests' rows until the transaction ends, so that two
@@ -514,6 +557,29 @@ class PaymentRequest(models.Model):
             if request.state != "cancel":
                 raise UserError(self.env._("Only a cancelled payment request can be reset to draft."))
         self.write({"is_cancelled": False, "is_sent": False})
+
+    def action_create_invoice(self):
+        """Open the wizard that invoices the selected requests."""
+        return {
+            "name": self.env._("Create Invoice"),
+            "type": "ir.actions.act_window",
+            "res_model": "payment.request.invoice",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_payment_request_ids": self.ids},
+        }
+
+    def action_view_invoices(self):
+        """Show the invoices made from this request."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
+        action["domain"] = [("id", "in", self.invoice_ids.ids)]
+        action["context"] = {"create": False}
+        if len(self.invoice_ids) == 1:
+            action["views"] = [(self.env.ref("account.view_move_form").id, "form")]
+            action["res_id"] = self.invoice_ids.id
+        return action
 
     def action_view_payments(self):
         """Show the payments received for this request."""

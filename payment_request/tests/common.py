@@ -34,6 +34,7 @@ class PaymentRequestCommon(AccountTestInvoicingCommon):
         cls.tax_21 = cls.env["account.tax"].create(
             {"name": "VAT 21%", "amount": 21.0, "amount_type": "percent", "type_tax_use": "sale"}
         )
+        cls.product_a.invoice_policy = "order"
         cls.order = cls.create_order(cls.partner_a, 1000.0)
 
     @classmethod
@@ -94,6 +95,17 @@ class PaymentRequestCommon(AccountTestInvoicingCommon):
             company_ids=[Command.set(company.ids)],
             **kwargs,
         )
+
+    def invoice_requests(self, requests, mode="regular", post=True):
+        """Drive Create Invoice (Document maken > Factuur) as a user would."""
+        action = requests.action_create_invoice()
+        wizard_form = Form(self.env[action["res_model"]].with_context(**action["context"]))
+        wizard_form.invoice_mode = mode
+        wizard_form.post_invoice = post
+        result = wizard_form.save().action_create_invoices()
+        if result.get("res_id"):
+            return self.env["account.move"].browse(result["res_id"])
+        return self.env["account.move"].search(result["domain"], order="id")
 
     def receivable_lines(self, request):
         return request.payment_ids.move_id.line_ids.filtered(

@@ -1,1 +1,2 @@
 from . import payment_request_register
+from . import payment_request_invoice

@@ -1,0 +1,76 @@
+from odoo import api, fields, models
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    payment_request_ids = fields.Many2many(
+        comodel_name="payment.request",
+        relation="payment_request_account_move_rel",
+        column1="move_id",
+        column2="payment_request_id",
+        string="Payment Requests",
+        copy=False,
+        readonly=True,
+    )
+    payment_request_count = fields.Integer(compute="_compute_payment_request_count")
+
+    @api.depends("payment_request_ids")
+    def _compute_payment_request_count(self):
+        for move in self:
+            move.payment_request_count = len(move.payment_request_ids)
+
+    def _post(self, soft=True):
+        posted = super()._post(soft)
+        invoices = posted.filtered(lambda move: move.move_type == "out_invoice")
+        if invoices:
+            invoices._link_payment_requests()
+            invoices._reconcile_payment_requests()
+        return posted
+
+    def _get_order_payment_requests(self):
+        """Return the requests of the orders this invoice bills that were
+        sent to the customer (drafts and cancelled ones ask for nothing)."""
+        orders = self.invoice_line_ids.sale_line_ids.order_id
+        return orders.payment_request_ids.filtered(lambda r: r.state not in ("draft", "cancel"))
+
+    def _link_payment_requests(self):
+        """Link each invoice to the requests of the orders it bills, however
+        the invoice was made (our wizard, the order's button, a batch)."""
+        for invoice in self:
+            requests = invoice._get_order_payment_requests() - invoice.payment_request_ids
+            if requests:
+                invoice.payment_request_ids = [fields.Command.link(r.id) for r in requests]
+
+    def _get_payment_request_credit_lines(self):
+        """Return the open receivable credits of the money received for the
+        invoice's requests, oldest first."""
+        self.ensure_one()
+        requests = self.payment_request_ids | self._get_order_payment_requests()
+        lines = requests._get_outstanding_credit_lines()
+        return lines.filtered(
+            lambda line: line.partner_id.commercial_partner_id == self.commercial_partner_id
+        ).sorted(lambda line: (line.date, line.id))
+
+    def _reconcile_payment_requests(self):
+        """Settle each invoice with the money already received for its
+        requests, as the outstanding-credits widget would."""
+        for invoice in self:
+            for line in invoice._get_payment_request_credit_lines():
+                if invoice.currency_id.is_zero(invoice.amount_residual) or invoice.payment_state in (
+                    "paid",
+                    "in_payment",
+                ):
+                    break
+                invoice.js_assign_outstanding_line(line.id)
+
+    def action_view_payment_requests(self):
+        """Show the payment requests this invoice settles."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("payment_request.payment_request_action")
+        action["domain"] = [("id", "in", self.payment_request_ids.ids)]
+        action["context"] = {"create": False}
+        if len(self.payment_request_ids) == 1:
+            action["views"] = [(False, "form")]
+            action["res_id"] = self.payment_request_ids.id
+        return action

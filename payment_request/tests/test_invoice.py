@@ -1,0 +1,216 @@
+from odoo import Command, fields
+from odoo.exceptions import UserError
+from odoo.tests import Form, tagged
+
+from .common import PaymentRequestCommon
+
+
+@tagged("post_install", "-at_install")
+class TestInvoiceFromRequests(PaymentRequestCommon):
+    def assert_balanced(self, moves):
+        for move in moves:
+            self.assertAlmostEqual(sum(move.line_ids.mapped("balance")), 0.0, msg=move.display_name)
+
+    def invoice_receivable(self, invoice):
+        return invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+
+    def test_payment_smaller_than_invoice(self):
+        request = self.create_request(amount=300.0)
+        payment = self.register_payment(request)
+        invoice = self.invoice_requests(request)
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(invoice.amount_total, 1210.0)
+        self.assertEqual(invoice.amount_residual, 910.0)
+        self.assertEqual(invoice.payment_state, "partial")
+        self.assertEqual(invoice.payment_request_ids, request)
+        self.assertEqual(request.invoice_ids, invoice)
+        self.assertEqual(request.state, "done")
+        self.assertEqual(request.amount_paid, 300.0, "the money is counted once")
+        payment_line = self.receivable_lines(request)
+        self.assertTrue(payment_line.reconciled)
+        self.assertEqual(payment_line.matched_debit_ids.debit_move_id, self.invoice_receivable(invoice))
+        self.assertEqual(payment_line.matched_debit_ids.amount, 300.0)
+        self.assertIn(payment, invoice.matched_payment_ids | invoice._get_reconciled_payments())
+        self.assert_balanced(invoice | payment.move_id)
+        self.assertFalse(self.env["account.move"].search([("move_type", "=", "out_refund")]))
+
+    def test_payment_larger_than_invoice(self):
+        order = self.create_order(self.partner_a, 500.0, confirm=False)
+        order.order_line = [
+            Command.create(
+                {
+                    "product_id": self.product_a.id,
+                    "price_unit": 500.0,
+                    "tax_id": [Command.set(self.tax_21.ids)],
+                }
+            )
+        ]
+        order.action_confirm()
+        request = self.create_request(order=order, amount=1210.0)
+        self.register_payment(request)
+        invoice = self.invoice_requests(request, post=False)
+        self.assertEqual(request.state, "done", "a draft invoice made from the request settles it")
+        # The customer takes only half: the invoice is edited before posting.
+        with Form(invoice) as invoice_form:
+            invoice_form.invoice_line_ids.remove(0)
+        self.assertEqual(invoice.amount_total, 605.0)
+        invoice.action_post()
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(invoice.amount_residual, 0.0)
+        payment_line = self.receivable_lines(request)
+        self.assertFalse(payment_line.reconciled)
+        self.assertEqual(payment_line.amount_residual, -605.0, "the rest stays an outstanding credit")
+        self.assertEqual(request.state, "done")
+        self.assertEqual(request.amount_paid, 1210.0)
+
+    def test_two_requests_one_invoice(self):
+        first = self.create_request(amount=300.0)
+        second = self.create_request(amount=500.0)
+        self.register_payment(first)
+        self.register_payment(second)
+        invoice = self.invoice_requests(first | second)
+        self.assertEqual(len(invoice), 1)
+        self.assertEqual(invoice.payment_request_ids, first | second)
+        self.assertEqual(invoice.amount_residual, 410.0)
+        self.assertTrue(all(self.receivable_lines(first | second).mapped("reconciled")))
+        self.assertEqual((first | second).mapped("state"), ["done", "done"])
+
+    def test_orders_of_different_customers(self):
+        order_b = self.create_order(self.partner_b, 100.0)
+        request_a = self.create_request(amount=300.0)
+        request_b = self.create_request(order=order_b, amount=121.0)
+        self.register_payment(request_a)
+        self.register_payment(request_b)
+        invoices = self.invoice_requests(request_a | request_b)
+        self.assertEqual(len(invoices), 2)
+        invoice_a = invoices.filtered(lambda m: m.partner_id == self.partner_a)
+        invoice_b = invoices.filtered(lambda m: m.partner_id == self.partner_b)
+        self.assertEqual(invoice_a.payment_request_ids, request_a)
+        self.assertEqual(invoice_b.payment_request_ids, request_b)
+        self.assertEqual(invoice_a.amount_residual, 910.0)
+        self.assertEqual(invoice_b.payment_state, "paid")
+        self.assertEqual(self.receivable_lines(request_a).matched_debit_ids.debit_move_id.move_id, invoice_a)
+        self.assertEqual(self.receivable_lines(request_b).matched_debit_ids.debit_move_id.move_id, invoice_b)
+
+    def test_multi_currency_exchange_difference(self):
+        today = fields.Date.today()
+        usd = self.setup_other_currency(
+            "USD", rates=[(fields.Date.subtract(today, days=30), 2.0), (today, 2.5)]
+        )
+        pricelist = self.env["product.pricelist"].create({"name": "USD", "currency_id": usd.id})
+        order = self.create_order(self.partner_a, 1000.0, pricelist_id=pricelist.id)
+        self.assertEqual(order.currency_id, usd)
+        request = self.create_request(order=order, amount=1210.0)
+        self.assertEqual(request.currency_id, usd)
+        action = request.action_register_payment()
+        wizard_form = Form(self.env[action["res_model"]].with_context(**action["context"]))
+        wizard_form.payment_date = fields.Date.subtract(today, days=10)
+        wizard_form.save().action_register_payment()
+        payment_line = self.receivable_lines(request)
+        self.assertEqual(payment_line.amount_currency, -1210.0)
+        self.assertEqual(payment_line.balance, -605.0, "booked at 2.0 USD per EUR")
+        invoice = self.invoice_requests(request)
+        self.assertEqual(invoice.currency_id, usd)
+        self.assertEqual(self.invoice_receivable(invoice).balance, 484.0, "booked at 2.5 USD per EUR")
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertTrue(payment_line.reconciled)
+        exchange_move = (
+            payment_line.matched_debit_ids.exchange_move_id | payment_line.full_reconcile_id.exchange_move_id
+        )
+        self.assertTrue(exchange_move, "Odoo books the exchange difference")
+        self.assertEqual(exchange_move.journal_id, self.company.currency_exchange_journal_id)
+        self.assertAlmostEqual(
+            sum(exchange_move.line_ids.filtered(lambda line: line.balance > 0).mapped("balance")), 121.0
+        )
+        self.assert_balanced(invoice | exchange_move | request.payment_ids.move_id)
+        self.assertEqual(request.amount_paid, 1210.0)
+
+    def test_down_payment_then_final_invoice(self):
+        request = self.create_request(amount=300.0)
+        self.register_payment(request)
+        down_payment = self.invoice_requests(request, mode="down_payment")
+        self.assertEqual(down_payment.amount_total, 300.0)
+        self.assertEqual(down_payment.payment_state, "paid")
+        self.assertEqual(request.state, "done")
+        final = self.order._create_invoices(final=True)
+        self.assertEqual(final.amount_total, 910.0, "the final invoice deducts the down payment")
+        final.action_post()
+        self.assertEqual(final.amount_residual, 910.0)
+        self.assertTrue(self.receivable_lines(request).reconciled)
+        self.assertEqual(self.receivable_lines(request).matched_debit_ids.debit_move_id.move_id, down_payment)
+        self.assertFalse(self.env["account.move"].search([("move_type", "=", "out_refund")]))
+
+    def test_standard_invoice_button_and_batch_post(self):
+        order_b = self.create_order(self.partner_b, 100.0)
+        request_a = self.create_request(amount=300.0)
+        request_b = self.create_request(order=order_b, amount=121.0)
+        self.register_payment(request_a)
+        self.register_payment(request_b)
+        invoices = (self.order | order_b)._create_invoices()
+        self.assertEqual(len(invoices), 2)
+        self.assertEqual(request_a.state, "paid", "a draft from the order's button is not linked yet")
+        invoices.action_post()
+        self.assertEqual((request_a | request_b).mapped("state"), ["done", "done"])
+        self.assertTrue(all(self.receivable_lines(request_a | request_b).mapped("reconciled")))
+        invoice_a = invoices.filtered(lambda m: m.partner_id == self.partner_a)
+        self.assertEqual(invoice_a.payment_request_ids, request_a)
+        self.assertEqual(invoice_a.amount_residual, 910.0)
+
+    def test_reset_to_draft_and_cancel_undo(self):
+        request = self.create_request(amount=300.0)
+        self.register_payment(request)
+        invoice = self.invoice_requests(request)
+        payment_line = self.receivable_lines(request)
+        self.assertTrue(payment_line.reconciled)
+        invoice.button_draft()
+        self.assertFalse(payment_line.reconciled)
+        self.assertEqual(payment_line.amount_residual, -300.0, "the payment is outstanding again")
+        self.assertEqual(request.state, "paid")
+        invoice.action_post()
+        self.assertTrue(payment_line.reconciled)
+        self.assertEqual(request.state, "done")
+        invoice.button_cancel()
+        self.assertEqual(invoice.state, "cancel")
+        self.assertFalse(payment_line.reconciled)
+        self.assertEqual(request.state, "paid")
+        self.assertEqual(request.amount_paid, 300.0)
+
+    def test_credit_note_does_not_count_twice(self):
+        request = self.create_request(amount=1210.0)
+        self.register_payment(request)
+        invoice = self.invoice_requests(request)
+        self.assertEqual(invoice.payment_state, "paid")
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": invoice.journal_id.id, "reason": "returned"})
+        )
+        reversal.refund_moves()
+        credit_note = self.env["account.move"].search([("reversed_entry_id", "=", invoice.id)])
+        credit_note.action_post()
+        self.assertEqual(request.amount_paid, 1210.0)
+        self.assertEqual(request.amount_residual, 0.0)
+        self.assertEqual(request.state, "done")
+        self.assertFalse(credit_note.payment_request_ids)
+        # The credit note is the customer's credit, next to nothing else.
+        self.assertEqual(credit_note.amount_residual, 1210.0)
+
+    def test_rules(self):
+        no_order = self.env["payment.request"].create({"partner_id": self.partner_a.id, "amount": 50.0})
+        no_order.action_mark_sent()
+        with self.assertRaisesRegex(UserError, "without a sale order"):
+            self.invoice_requests(no_order)
+        cancelled = self.create_request(amount=50.0)
+        cancelled.action_cancel()
+        with self.assertRaisesRegex(UserError, "Cancelled or already invoiced"):
+            self.invoice_requests(cancelled)
+        done = self.create_request(amount=50.0)
+        self.register_payment(done)
+        self.invoice_requests(done)
+        self.assertEqual(done.state, "done")
+        invoice_count = self.env["account.move"].search_count([("move_type", "=", "out_invoice")])
+        with self.assertRaisesRegex(UserError, "Cancelled or already invoiced"):
+            self.invoice_requests(done)
+        self.assertEqual(
+            self.env["account.move"].search_count([("move_type", "=", "out_invoice")]), invoice_count
+        )

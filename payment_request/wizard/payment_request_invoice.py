@@ -1,0 +1,119 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class PaymentRequestInvoice(models.TransientModel):
+    _name = "payment.request.invoice"
+    _description = "Create Invoices from Payment Requests"
+
+    payment_request_ids = fields.Many2many(
+        comodel_name="payment.request",
+        string="Payment Requests",
+        required=True,
+    )
+    invoice_mode = fields.Selection(
+        selection=[
+            ("regular", "Regular invoice"),
+            ("down_payment", "Down payment of the amount received"),
+        ],
+        string="Invoice",
+        default="regular",
+        required=True,
+        help="Regular: invoice what the orders have to invoice, as the order's "
+        "Create Invoice button does.\\n"
+        "Down payment: invoice the amount received as a down payment, which "
+        "the final invoice of the order deducts.",
+    )
+    post_invoice = fields.Boolean(
+        string="Post Invoices",
+        help="Post the invoices right away: the payments received settle them.",
+    )
+    order_count = fields.Integer(compute="_compute_order_count")
+
+    @api.depends("payment_request_ids")
+    def _compute_order_count(self):
+        for wizard in self:
+            wizard.order_count = len(wizard.payment_request_ids.sale_order_id)
+
+    def action_create_invoices(self):
+        """Make one invoice per sale order of the selected requests, link the
+        requests to it and show the invoices."""
+        self.ensure_one()
+        self._check_requests()
+        invoices = self._create_invoices()
+        if self.post_invoice:
+            invoices.action_post()
+        return self._get_invoices_action(invoices)
+
+    def _check_requests(self):
+        """Raise before anything is made when a request cannot be invoiced."""
+        requests = self.payment_request_ids
+        without_order = requests.filtered(lambda r: not r.sale_order_id)
+        if without_order:
+            raise UserError(
+                self.env._(
+                    "Payment requests without a sale order cannot be invoiced: %(requests)s.",
+                    requests=", ".join(without_order.mapped("name")),
+                )
+            )
+        closed = requests.filtered(lambda r: r.state in ("cancel", "done"))
+        if closed:
+            raise UserError(
+                self.env._(
+                    "Cancelled or already invoiced payment requests cannot be invoiced: %(requests)s.",
+                    requests=", ".join(closed.mapped("name")),
+                )
+            )
+        if self.invoice_mode == "down_payment":
+            unpaid = requests.filtered(lambda r: r.currency_id.is_zero(r.amount_paid))
+            if unpaid:
+                raise UserError(
+                    self.env._(
+                        "A down payment invoice bills the money received, and these requests "
+                        "have received none: %(requests)s.",
+                        requests=", ".join(unpaid.mapped("name")),
+                    )
+                )
+
+    def _create_invoices(self):
+        invoices = self.env["account.move"]
+        for order in self.payment_request_ids.sale_order_id:
+            requests = self.payment_request_ids.filtered(lambda r, order=order: r.sale_order_id == order)
+            invoice = self._create_order_invoice(order, requests)
+            invoice.payment_request_ids = [fields.Command.link(r.id) for r in requests]
+            invoice.message_post(
+                body=self.env._(
+                    "Invoice created from payment requests %(requests)s.",
+                    requests=", ".join(requests.mapped("name")),
+                )
+            )
+            invoices |= invoice
+        return invoices
+
+    def _create_order_invoice(self, order, requests):
+        """Return the invoice of one order, made by the sale module."""
+        if self.invoice_mode == "down_payment":
+            advance_wizard = (
+                self.env["sale.advance.payment.inv"]
+                .with_context(active_model="sale.order", active_ids=order.ids)
+                .create(self._prepare_down_payment_vals(order, requests))
+            )
+            return advance_wizard._create_invoices(order)
+        return order._create_invoices(grouped=True, final=True)
+
+    def _prepare_down_payment_vals(self, order, requests):
+        return {
+            "advance_payment_method": "fixed",
+            "fixed_amount": sum(requests.mapped("amount_paid")),
+            "sale_order_ids": [fields.Command.set(order.ids)],
+        }
+
+    def _get_invoices_action(self, invoices):
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
+        if len(invoices) == 1:
+            action["views"] = [(self.env.ref("account.view_move_form").id, "form")]
+            action["res_id"] = invoices.id
+        else:
+            action["domain"] = [("id", "in", invoices.ids)]
+        action["context"] = {"default_move_type": "out_invoice"}
+        return action
