@@ -462,7 +462,8 @@ class PaymentRequest(models.Model):
         """Return a new structured reference: an OGM for a Belgian company,
         an ISO 11649 RF reference otherwise."""
         self.ensure_one()
-        if self.company_id.account_fiscal_country_id.code == "BE":
+        company = self.company_id
+        if (company.country_id or company.account_fiscal_country_id).code == "BE":
             return format_ogm(OGM_BASE_OFFSET + self.id)
         return format_rf(f"9{self.id:08d}")
 
