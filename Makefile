@@ -89,5 +89,6 @@ clean:
 	rm -rf $(BUILD)
 
 pot: venv postgres conf
+	$(ODOO) -c $(ODOO_CONF) -d $(DB_TEST) -u payment_request --stop-after-init --logfile=$(BUILD)/pot.log
 	$(ODOO) -c $(ODOO_CONF) -d $(DB_TEST) --i18n-export=payment_request/i18n/payment_request.pot \
 		--modules=payment_request --stop-after-init --logfile=$(BUILD)/pot.log

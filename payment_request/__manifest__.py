@@ -17,6 +17,8 @@
         "report/payment_request_report.xml",
         "report/payment_request_templates.xml",
         "data/mail_template_data.xml",
+        "data/payment_request_reminder_data.xml",
+        "data/ir_cron_data.xml",
         # Wizards
         "wizard/payment_request_register_views.xml",
         "wizard/payment_request_invoice_views.xml",
@@ -25,6 +27,7 @@
         "views/sale_order_views.xml",
         "views/account_payment_views.xml",
         "views/account_move_views.xml",
+        "views/payment_request_reminder_level_views.xml",
     ],
     "demo": [
         "demo/payment_request_demo.xml",

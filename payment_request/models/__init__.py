@@ -1,4 +1,7 @@
 from . import res_company
+from . import res_partner
+from . import res_config_settings
+from . import payment_request_reminder_level
 from . import payment_request
 from . import sale_order
 from . import account_payment

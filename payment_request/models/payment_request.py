@@ -1,4 +1,7 @@
+import logging
 from datetime import timedelta
+
+from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -10,6 +13,9 @@ from ..tools import format_ogm, format_rf
 # a reference with the OGMs l10n_be derives from invoice or partner ids.
 OGM_BASE_OFFSET = 9_000_000_000
 OUTSTANDING_STATES = ("sent", "partial")
+REMINDER_BATCH_SIZE = 200
+
+_logger = logging.getLogger(__name__)
 
 
 class PaymentRequest(models.Model):
@@ -171,6 +177,27 @@ class PaymentRequest(models.Model):
         readonly=True,
     )
     invoice_count = fields.Integer(compute="_compute_invoice_count")
+    auto_reminder = fields.Boolean(
+        string="Automatic Reminders",
+        compute="_compute_auto_reminder",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Remind the customer automatically while the request waits for money.",
+    )
+    reminder_count = fields.Integer(string="Reminders Sent", readonly=True, copy=False)
+    last_reminder_date = fields.Date(readonly=True, copy=False)
+    reminder_retry_date = fields.Date(
+        readonly=True,
+        copy=False,
+        help="A reminder that could not be sent is tried again on this date.",
+    )
+    next_reminder_date = fields.Date(
+        compute="_compute_next_reminder_date",
+        store=True,
+        index=True,
+        copy=False,
+    )
     note = fields.Html()
 
     _sql_constraints = [
@@ -294,6 +321,33 @@ class PaymentRequest(models.Model):
         positive = (operator == "=") == value
         return domain if positive else ["!", "&", *domain]
 
+    @api.depends("company_id")
+    def _compute_auto_reminder(self):
+        for request in self:
+            request.auto_reminder = request.company_id.payment_request_auto_reminder
+
+    @api.depends(
+        "state",
+        "auto_reminder",
+        "date_due",
+        "reminder_count",
+        "last_reminder_date",
+        "reminder_retry_date",
+        "company_id.payment_request_reminder_level_ids.delay_days",
+        "company_id.payment_request_reminder_level_ids.sequence",
+    )
+    def _compute_next_reminder_date(self):
+        for request in self:
+            level = request._get_next_reminder_level()
+            if request.state not in OUTSTANDING_STATES or not request.auto_reminder or not level:
+                request.next_reminder_date = False
+                continue
+            since = request.last_reminder_date if request.reminder_count else request.date_due
+            next_date = since + timedelta(days=level.delay_days)
+            if request.reminder_retry_date and request.reminder_retry_date > next_date:
+                next_date = request.reminder_retry_date
+            request.next_reminder_date = next_date
+
     @api.depends("invoice_ids")
     def _compute_invoice_count(self):
         for request in self:
@@ -362,6 +416,174 @@ class PaymentRequest(models.Model):
                 "SELECT id FROM payment_request WHERE id IN %s FOR NO KEY UPDATE",
                 [tuple(self.ids)],
             )
+
+    # ------------------------------------------------------------------
+    # Reminders
+    # ------------------------------------------------------------------
+
+    def _get_reminder_levels(self):
+        self.ensure_one()
+        return self.company_id.payment_request_reminder_level_ids.sorted(
+            lambda level: (level.sequence, level.id)
+        )
+
+    def _get_next_reminder_level(self):
+        """Return the level of the next reminder, or nothing after the last."""
+        self.ensure_one()
+        levels = self._get_reminder_levels()
+        return levels[self.reminder_count] if self.reminder_count < len(levels) else levels.browse()
+
+    @api.model
+    def _get_reminder_due_domain(self, today):
+        return [
+            ("next_reminder_date", "<=", today),
+            ("state", "in", OUTSTANDING_STATES),
+            ("auto_reminder", "=", True),
+            ("company_id.payment_request_auto_reminder", "=", True),
+            ("commercial_partner_id.payment_request_no_reminder", "=", False),
+            "|",
+            ("last_reminder_date", "=", False),
+            ("last_reminder_date", "<", today),
+        ]
+
+    @api.model
+    def _cron_send_reminders(self, batch_size=REMINDER_BATCH_SIZE):
+        """Send the reminders that are due today, batch by batch.
+
+        Run by the scheduler, it sends one batch per call and reports its
+        progress, so that the scheduler commits and calls again; called
+        directly, it goes on until nothing is due."""
+        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
+        today = fields.Date.context_today(self)
+        domain = self._get_reminder_due_domain(today)
+        seen_ids = []
+        done = 0
+        while True:
+            candidates = self.search(
+                [*domain, ("id", "not in", seen_ids)], order="next_reminder_date, id", limit=batch_size
+            )
+            if not candidates:
+                break
+            seen_ids += candidates.ids
+            locked = candidates._lock_for_reminder(today)
+            locked._send_reminders(raise_errors=False)
+            done += len(locked)
+            if in_cron:
+                remaining = self.search_count([*domain, ("id", "not in", seen_ids)])
+                self.env["ir.cron"]._notify_progress(done=len(locked), remaining=remaining)
+                break
+        return done
+
+    def _lock_for_reminder(self, today):
+        """Return the requests this transaction may remind: those not reminded
+        today whose row, and whose customer's row, it could lock. Mailing a
+        customer writes on the customer (portal signup data), so a request
+        whose customer another worker is mailing is left to that worker: two
+        runs at once never send the same reminder, nor wait on each other."""
+        if not self:
+            return self
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    """
+                    SELECT request.id
+                      FROM payment_request request
+                      JOIN res_partner partner ON partner.id = request.partner_id
+                     WHERE request.id IN %s
+                       AND (request.last_reminder_date IS NULL OR request.last_reminder_date < %s)
+                       FOR NO KEY UPDATE OF request, partner SKIP LOCKED
+                    """,
+                    [tuple(self.ids), today],
+                )
+                locked_ids = {row[0] for row in self.env.cr.fetchall()}
+        except pg_errors.SerializationFailure:
+            # Another worker reminded some of these and committed after this
+            # transaction began: leave the whole batch to it.
+            return self.browse()
+        return self.filtered(lambda request: request.id in locked_ids)
+
+    def _send_reminders(self, raise_errors=True):
+        """Send each request its next reminder level. Without raise_errors, a
+        request that fails is noted, flagged to its salesperson and tried
+        again tomorrow, and the others go on."""
+        today = fields.Date.context_today(self)
+        sent = self.browse()
+        for request in self:
+            level = request._get_next_reminder_level() or (
+                raise_errors and request._get_reminder_levels()[-1:]
+            )
+            if not level:
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    request._check_can_remind()
+                    request._post_reminder(level)
+            except Exception as error:
+                if raise_errors:
+                    raise
+                _logger.info("Payment request %s: reminder not sent: %s", request.name, error)
+                request._log_reminder_failure(error, today)
+                continue
+            sent |= request
+        for request in sent:
+            request.write(
+                {
+                    "reminder_count": request.reminder_count + 1,
+                    "last_reminder_date": today,
+                    "reminder_retry_date": False,
+                }
+            )
+        return sent
+
+    def _check_can_remind(self):
+        self.ensure_one()
+        if not self.partner_id.email:
+            raise UserError(
+                self.env._(
+                    "%(partner)s has no email address: the reminder cannot be sent.",
+                    partner=self.partner_id.display_name,
+                )
+            )
+
+    def _post_reminder(self, level):
+        """Mail the level's template to the customer, through the chatter."""
+        self.ensure_one()
+        self._portal_ensure_token()
+        self.message_post_with_source(
+            level.mail_template_id,
+            subtype_xmlid="mail.mt_comment",
+            email_layout_xmlid="mail.mail_notification_layout_with_responsible_signature",
+        )
+
+    def _log_reminder_failure(self, error, today):
+        self.ensure_one()
+        reason = str(error.args[0]) if getattr(error, "args", None) else str(error)
+        self.message_post(
+            body=self.env._("The payment reminder could not be sent: %(reason)s", reason=reason),
+            subtype_xmlid="mail.mt_note",
+        )
+        summary = self.env._("Payment reminder not sent")
+        if not self.activity_ids.filtered(lambda activity: activity.summary == summary):
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=summary,
+                note=reason,
+                user_id=(self.user_id or self.env.user).id,
+            )
+        self.reminder_retry_date = today + timedelta(days=1)
+
+    def action_send_reminder(self):
+        """Send the next reminder level now."""
+        for request in self:
+            if request.state not in OUTSTANDING_STATES:
+                raise UserError(
+                    self.env._("Only a sent or partially paid request can be reminded: %s", request.name)
+                )
+            if not request._get_reminder_levels():
+                raise UserError(
+                    self.env._("Set up reminder levels in the settings before sending a reminder.")
+                )
+        self._send_reminders(raise_errors=True)
 
     def _get_order_amount_unrequested(self):
         """Return what the order still has to be requested: its total less

@@ -1,0 +1,24 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    payment_request_auto_reminder = fields.Boolean(
+        related="company_id.payment_request_auto_reminder",
+        readonly=False,
+    )
+    payment_request_due_days = fields.Integer(
+        related="company_id.payment_request_due_days",
+        readonly=False,
+    )
+
+    def action_open_payment_request_reminder_levels(self):
+        """Open the reminder levels of the current company."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "payment_request.payment_request_reminder_level_action"
+        )
+        action["domain"] = [("company_id", "=", self.company_id.id)]
+        action["context"] = {"default_company_id": self.company_id.id}
+        return action

@@ -1,0 +1,193 @@
+from datetime import date, timedelta
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from odoo.addons.mail.tests.common import MockEmail
+
+from .common import PaymentRequestCommon
+
+DUE = date(2026, 3, 2)
+
+
+@tagged("post_install", "-at_install")
+class TestPaymentRequestReminders(PaymentRequestCommon, MockEmail):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.payment_request_auto_reminder = True
+        cls.levels = cls.company.payment_request_reminder_level_ids.sorted("sequence")
+
+    def new_due_request(self, partner=None, amount=100.0, **vals):
+        order = self.order if partner is None else self.create_order(partner, 1000.0)
+        request = self.create_request(order=order, amount=amount, date_due=DUE, **vals)
+        self.assertEqual(request.state, "sent")
+        return request
+
+    def run_cron(self, day):
+        with freeze_time(day), self.mock_mail_gateway():
+            self.env["payment.request"]._cron_send_reminders()
+        return self._new_mails
+
+    def reminder_subjects(self, request):
+        discussion = self.env.ref("mail.mt_comment")
+        return request.message_ids.filtered(lambda m: m.subtype_id == discussion).mapped("subject")
+
+    def test_default_levels(self):
+        self.assertEqual(self.levels.mapped("delay_days"), [3, 7, 14])
+        self.assertEqual(
+            self.levels.mapped("mail_template_id"),
+            self.env.ref("payment_request.mail_template_payment_request_reminder_1")
+            | self.env.ref("payment_request.mail_template_payment_request_reminder_2")
+            | self.env.ref("payment_request.mail_template_payment_request_reminder_3"),
+        )
+        new_company = self.env["res.company"].create({"name": "Fresh company"})
+        self.assertEqual(new_company.payment_request_reminder_level_ids.mapped("delay_days"), [3, 7, 14])
+        self.assertTrue(self.env.ref("payment_request.ir_cron_payment_request_reminders").active)
+
+    def test_levels_over_time(self):
+        request = self.new_due_request()
+        self.assertTrue(request.auto_reminder, "defaults from the company")
+        self.assertEqual(request.next_reminder_date, DUE + timedelta(days=3))
+
+        self.assertFalse(self.run_cron(DUE + timedelta(days=2)))
+        self.assertEqual(request.reminder_count, 0)
+
+        mails = self.run_cron(DUE + timedelta(days=3))
+        self.assertEqual(len(mails), 1)
+        self.assertEqual(mails.recipient_ids, self.partner_a)
+        self.assertIn("Payment reminder", mails.subject)
+        self.assertIn(request.payment_reference, mails.body_html)
+        self.assertIn("100.00", mails.body_html, "the current residual")
+        self.assertTrue(mails.attachment_ids, "the request PDF is attached")
+        self.assertEqual(request.reminder_count, 1)
+        self.assertEqual(request.last_reminder_date, DUE + timedelta(days=3))
+        self.assertEqual(request.next_reminder_date, DUE + timedelta(days=10))
+
+        # Twice on the same day sends nothing more.
+        self.assertFalse(self.run_cron(DUE + timedelta(days=3)))
+
+        self.assertFalse(self.run_cron(DUE + timedelta(days=9)))
+        mails = self.run_cron(DUE + timedelta(days=10))
+        self.assertIn("Second payment reminder", mails.subject)
+        self.assertEqual(request.next_reminder_date, DUE + timedelta(days=24))
+
+        mails = self.run_cron(DUE + timedelta(days=24))
+        self.assertIn("Final notice", mails.subject)
+        self.assertEqual(request.reminder_count, 3)
+        self.assertFalse(request.next_reminder_date, "nothing after the last level")
+
+        self.assertFalse(self.run_cron(DUE + timedelta(days=60)))
+        self.assertEqual(
+            self.reminder_subjects(request),
+            [
+                f"{self.company.name} Final notice (Ref {request.name})",
+                f"{self.company.name} Second payment reminder (Ref {request.name})",
+                f"{self.company.name} Payment reminder (Ref {request.name})",
+            ],
+            "the chatter shows each reminder once",
+        )
+
+    def test_nothing_sent_when_switched_off(self):
+        request = self.new_due_request()
+        opted_out_partner = self.env["res.partner"].create(
+            {
+                "name": "No reminders please",
+                "email": "no@reminders.example.com",
+                "payment_request_no_reminder": True,
+            }
+        )
+        opted_out = self.new_due_request(partner=opted_out_partner)
+        request_off = self.new_due_request(partner=self.partner_b, auto_reminder=False)
+        self.partner_b.email = "partner_b@customer.example.com"
+        self.company.payment_request_auto_reminder = False
+        self.assertFalse(self.run_cron(DUE + timedelta(days=5)))
+        self.company.payment_request_auto_reminder = True
+        mails = self.run_cron(DUE + timedelta(days=5))
+        self.assertEqual(mails.recipient_ids, self.partner_a)
+        self.assertEqual(request.reminder_count, 1)
+        self.assertEqual(opted_out.reminder_count, 0)
+        self.assertEqual(request_off.reminder_count, 0)
+
+    def test_paid_cancelled_done_get_no_reminder(self):
+        paid = self.new_due_request()
+        self.register_payment(paid)
+        cancelled = self.new_due_request()
+        cancelled.action_cancel()
+        done = self.new_due_request(partner=self.partner_a, amount=50.0)
+        self.register_payment(done)
+        self.invoice_requests(done)
+        self.assertEqual((paid | cancelled | done).mapped("state"), ["paid", "cancel", "done"])
+        self.assertFalse(any((paid | cancelled | done).mapped("next_reminder_date")))
+        self.assertFalse(self.run_cron(DUE + timedelta(days=5)))
+
+    def test_partial_request_reminded_of_its_residual(self):
+        request = self.new_due_request(amount=300.0)
+        self.register_payment(request, amount=120.0)
+        mails = self.run_cron(DUE + timedelta(days=3))
+        self.assertIn("180.00", mails.body_html)
+
+    def test_one_failure_among_ten(self):
+        partners = self.env["res.partner"].create(
+            [{"name": f"Customer {i}", "email": f"customer{i}@example.com"} for i in range(9)]
+            + [{"name": "Customer without email"}]
+        )
+        requests = self.env["payment.request"]
+        for partner in partners:
+            requests |= self.new_due_request(partner=partner)
+        failing = requests[-1]
+        mails = self.run_cron(DUE + timedelta(days=3))
+        self.assertEqual(len(mails), 9)
+        self.assertEqual(requests.mapped("reminder_count"), [1] * 9 + [0])
+        self.assertIn("has no email address", failing.message_ids[0].body)
+        activity = failing.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, failing.user_id)
+        self.assertEqual(failing.next_reminder_date, DUE + timedelta(days=4), "retried the next day")
+        # Still no email the next day: tried again, no second activity.
+        self.assertFalse(self.run_cron(DUE + timedelta(days=4)))
+        self.assertEqual(len(failing.activity_ids), 1)
+        failing.partner_id.email = "found@example.com"
+        mails = self.run_cron(DUE + timedelta(days=5))
+        self.assertEqual(mails.recipient_ids, failing.partner_id)
+        self.assertEqual(failing.reminder_count, 1)
+        self.assertFalse(failing.reminder_retry_date)
+
+    def test_broken_template_does_not_stop_the_others(self):
+        good = self.new_due_request()
+        broken_partner = self.env["res.partner"].create({"name": "Broken", "email": "broken@example.com"})
+        broken = self.new_due_request(partner=broken_partner)
+        template = self.levels[0].mail_template_id
+        template.body_html = (
+            "<p><t t-out='object.partner_id.name if object.partner_id.name != \"Broken\" else 1/0'/></p>"
+        )
+        mails = self.run_cron(DUE + timedelta(days=3))
+        self.assertEqual(mails.recipient_ids, self.partner_a)
+        self.assertEqual(good.reminder_count, 1)
+        self.assertEqual(broken.reminder_count, 0)
+        self.assertIn("could not be sent", broken.message_ids[0].body)
+
+    def test_manual_send_reminder(self):
+        request = self.new_due_request()
+        with self.mock_mail_gateway():
+            request.action_send_reminder()
+        self.assertEqual(len(self._new_mails), 1)
+        self.assertIn("Payment reminder", self._new_mails.subject)
+        self.assertEqual(request.reminder_count, 1)
+        draft = self.create_request(amount=10.0, send=False)
+        with self.assertRaisesRegex(UserError, "Only a sent or partially paid"):
+            draft.action_send_reminder()
+        no_email = self.new_due_request(partner=self.env["res.partner"].create({"name": "Nobody"}))
+        with self.assertRaisesRegex(UserError, "no email address"):
+            no_email.action_send_reminder()
+        self.assertEqual(no_email.reminder_count, 0)
+
+    def test_levels_edited(self):
+        self.levels[0].delay_days = 5
+        request = self.new_due_request()
+        self.assertEqual(request.next_reminder_date, DUE + timedelta(days=5))
+        self.company.payment_request_reminder_level_ids = [Command.delete(level.id) for level in self.levels]
+        self.assertFalse(request.next_reminder_date)
