@@ -22,12 +22,14 @@
         # Wizards
         "wizard/payment_request_register_views.xml",
         "wizard/payment_request_invoice_views.xml",
+        "wizard/payment_request_link_views.xml",
         # Views
         "views/payment_request_views.xml",
         "views/sale_order_views.xml",
         "views/account_payment_views.xml",
         "views/account_move_views.xml",
         "views/payment_request_reminder_level_views.xml",
+        "views/account_bank_statement_line_views.xml",
     ],
     "demo": [
         "demo/payment_request_demo.xml",

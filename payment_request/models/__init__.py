@@ -6,4 +6,5 @@ from . import payment_request
 from . import sale_order
 from . import account_payment
 from . import account_move
+from . import account_bank_statement_line
 from . import res_partner_bank

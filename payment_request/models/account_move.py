@@ -1,6 +1,19 @@
 from odoo import api, fields, models
 
 
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    payment_request_id = fields.Many2one(
+        comodel_name="payment.request",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+        ondelete="restrict",
+        help="The payment request this bank transaction's receivable item pays.",
+    )
+
+
 class AccountMove(models.Model):
     _inherit = "account.move"
 

@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_round
 
-from ..tools import format_ogm, format_rf
+from ..tools import format_ogm, format_rf, normalize_reference
 
 # Payment requests number their OGM from this base so that they never share
 # a reference with the OGMs l10n_be derives from invoice or partner ids.
@@ -160,6 +160,19 @@ class PaymentRequest(models.Model):
         help="Belgian structured communication (OGM/VCS) or ISO 11649 creditor "
         "reference the customer puts on the transfer.",
     )
+    payment_reference_normalized = fields.Char(
+        compute="_compute_payment_reference_normalized",
+        store=True,
+        index="btree_not_null",
+        help="The structured reference without separators, as banks report it.",
+    )
+    received_line_ids = fields.One2many(
+        comodel_name="account.move.line",
+        inverse_name="payment_request_id",
+        string="Bank Journal Items",
+        readonly=True,
+        help="Receivable journal items of bank transactions linked to this request.",
+    )
     payment_ids = fields.One2many(
         comodel_name="account.payment",
         inverse_name="payment_request_id",
@@ -271,6 +284,8 @@ class PaymentRequest(models.Model):
         "payment_ids.payment_type",
         "payment_ids.currency_id",
         "payment_ids.date",
+        "received_line_ids.amount_currency",
+        "received_line_ids.parent_state",
     )
     def _compute_amounts_received(self):
         for request in self:
@@ -320,6 +335,11 @@ class PaymentRequest(models.Model):
         ]
         positive = (operator == "=") == value
         return domain if positive else ["!", "&", *domain]
+
+    @api.depends("payment_reference")
+    def _compute_payment_reference_normalized(self):
+        for request in self:
+            request.payment_reference_normalized = normalize_reference(request.payment_reference)
 
     @api.depends("company_id")
     def _compute_auto_reminder(self):
@@ -385,6 +405,12 @@ class PaymentRequest(models.Model):
                 payment.date or fields.Date.context_today(self),
             )
             amounts[payment] = sign * amount
+        for line in self.received_line_ids:
+            if line.parent_state != "posted" or line.account_type != "asset_receivable":
+                continue
+            amounts[line] = -line.currency_id._convert(
+                line.amount_currency, self.currency_id, self.company_id, line.date
+            )
         return amounts
 
     def _get_live_invoices(self):
@@ -399,7 +425,7 @@ class PaymentRequest(models.Model):
         """Return the open receivable credit lines of the money received for
         these requests, ready to be reconciled with an invoice."""
         payments = self.payment_ids.filtered(lambda p: p.state in ("in_process", "paid"))
-        return payments.move_id.line_ids.filtered(
+        return (payments.move_id.line_ids | self.received_line_ids).filtered(
             lambda line: line.account_type == "asset_receivable"
             and not line.reconciled
             and line.parent_state == "posted"

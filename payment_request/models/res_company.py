@@ -12,6 +12,12 @@ class ResCompany(models.Model):
         string="Send automatic reminders",
         help="Remind customers of their overdue payment requests by mail, " "following the reminder levels.",
     )
+    payment_request_auto_link = fields.Boolean(
+        string="Link bank transactions automatically",
+        default=True,
+        help="Link new bank statement lines to the open payment request whose "
+        "structured reference they carry.",
+    )
     payment_request_reminder_level_ids = fields.One2many(
         comodel_name="payment.request.reminder.level",
         inverse_name="company_id",

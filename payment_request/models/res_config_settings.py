@@ -8,6 +8,10 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.payment_request_auto_reminder",
         readonly=False,
     )
+    payment_request_auto_link = fields.Boolean(
+        related="company_id.payment_request_auto_link",
+        readonly=False,
+    )
     payment_request_due_days = fields.Integer(
         related="company_id.payment_request_due_days",
         readonly=False,

@@ -5,5 +5,6 @@ from . import test_register_payment
 from . import test_security
 from . import test_invoice
 from . import test_reminder
+from . import test_bank_link
 from . import test_concurrency
 from . import test_ui

@@ -65,3 +65,42 @@ class TestConcurrency(ConcurrencyMixin, TransactionCase):
                     register(env)
         finally:
             self.cleanup_committed(order_id)
+
+    def test_auto_link_racing_manual_link_counts_once(self):
+        order_id, (request_id,) = self.create_committed_requests(1)
+        with self.committed_env() as env:
+            request = env["payment.request"].browse(request_id)
+            journal = env["account.journal"].search(
+                [("type", "=", "bank"), ("company_id", "=", request.company_id.id)], limit=1
+            )
+            st_line = (
+                env["account.bank.statement.line"]
+                .with_context(payment_request_skip_auto_link=True)
+                .create({"journal_id": journal.id, "amount": 100.0, "payment_ref": request.payment_reference})
+            )
+            st_line_id = st_line.id
+
+        calls = iter(["auto", "manual"])
+
+        def race(env):
+            line = env["account.bank.statement.line"].browse(st_line_id)
+            how = next(calls)
+            if how == "auto":
+                return len(line._payment_request_auto_link())
+            return len(line._link_payment_requests(env["payment.request"].browse(request_id)))
+
+        try:
+            results = self.run_in_parallel(race)
+            successes = [r for r in results if r == 1]
+            self.assertEqual(len(successes), 1, results)
+            with self.committed_env() as env:
+                request = env["payment.request"].browse(request_id)
+                line = env["account.bank.statement.line"].browse(st_line_id)
+                self.assertEqual(request.amount_paid, 100.0, "the transaction is counted once")
+                self.assertEqual(len(request.received_line_ids), 1)
+                self.assertTrue(line.is_reconciled)
+                self.assertAlmostEqual(sum(line.move_id.line_ids.mapped("balance")), 0.0)
+                line.action_payment_request_unlink()
+                line.with_context(force_delete=True).unlink()
+        finally:
+            self.cleanup_committed(order_id)

@@ -1,0 +1,274 @@
+from odoo import fields
+from odoo.exceptions import UserError
+from odoo.tests import Form, tagged
+
+from .common import PaymentRequestCommon
+
+
+@tagged("post_install", "-at_install")
+class TestBankLink(PaymentRequestCommon):
+    def create_st_line(self, amount, payment_ref="/", **vals):
+        return self.env["account.bank.statement.line"].create(
+            {
+                "journal_id": self.bank_journal.id,
+                "date": fields.Date.today(),
+                "amount": amount,
+                "payment_ref": payment_ref,
+                **vals,
+            }
+        )
+
+    def link_form(self, st_line):
+        action = st_line.action_open_payment_request_link()
+        return Form(self.env[action["res_model"]].with_context(**action["context"]))
+
+    def assert_no_suspense(self, st_line):
+        _liquidity, suspense, _other = st_line._seek_for_lines()
+        self.assertFalse(suspense, "nothing is left in suspense")
+        self.assertTrue(st_line.is_reconciled)
+        self.assertAlmostEqual(sum(st_line.move_id.line_ids.mapped("balance")), 0.0)
+
+    def receivable_of(self, st_line):
+        return st_line.move_id.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+
+    def test_manual_link(self):
+        request = self.create_request(amount=300.0)
+        other = self.create_request(amount=100.0)
+        st_line = self.create_st_line(300.0, "Betaling bestelling", partner_id=self.partner_a.id)
+        self.assertFalse(st_line.is_reconciled, "no reference in the text: nothing automatic")
+        link_form = self.link_form(st_line)
+        candidates = link_form.candidate_ids
+        self.assertEqual(candidates._records[0]["payment_request_id"], request.id)
+        self.assertEqual(candidates._records[0]["match_reason"], "partner_amount")
+        self.assertEqual(candidates._records[1]["payment_request_id"], other.id)
+        self.assertEqual(
+            [r.id for r in link_form.payment_request_ids], request.ids, "the best one is preselected"
+        )
+        link_form.save().action_link()
+
+        self.assert_no_suspense(st_line)
+        receivable = self.receivable_of(st_line)
+        self.assertRecordValues(
+            receivable,
+            [
+                {
+                    "account_id": self.receivable.id,
+                    "partner_id": self.partner_a.id,
+                    "balance": -300.0,
+                    "amount_residual": -300.0,
+                    "payment_request_id": request.id,
+                }
+            ],
+        )
+        self.assertEqual(request.amount_paid, 300.0)
+        self.assertEqual(request.state, "paid")
+        self.assertEqual(st_line.payment_request_ids, request)
+        self.assertIn("linked", request.message_ids[0].body)
+        self.assertEqual(other.state, "sent")
+
+    def test_auto_link_coda_and_camt_shapes(self):
+        coda_request = self.create_request(amount=300.0)
+        camt_request = self.create_request(amount=200.0)
+        # OCA's CODA importer puts the communication in payment_ref...
+        coda_line = self.create_st_line(300.0, coda_request.payment_reference, partner_name="Partner A")
+        # ...the CAMT importer puts the bare digits of Strd/CdtrRefInf/Ref in ref.
+        camt_digits = camt_request.payment_reference_normalized
+        self.assertRegex(camt_digits, r"^\d{12}$")
+        camt_line = self.create_st_line(200.0, "Payment", ref=camt_digits)
+        for st_line, request in ((coda_line, coda_request), (camt_line, camt_request)):
+            self.assert_no_suspense(st_line)
+            self.assertEqual(request.state, "paid")
+            self.assertEqual(self.receivable_of(st_line).payment_request_id, request)
+            self.assertEqual(st_line.partner_id, self.partner_a)
+
+    def test_reference_forms(self):
+        request = self.create_request(amount=1000.0)
+        digits = request.payment_reference_normalized
+        forms = [
+            request.payment_reference,
+            f"***{digits[:3]}/{digits[3:7]}/{digits[7:]}***",
+            digits,
+            f"{digits[:3]} {digits[3:7]} {digits[7:]}",
+            f"{digits[:3]}/{digits[3:7]}/{digits[7:]}",
+        ]
+        for text in forms:
+            with self.subTest(text=text):
+                st_line = self.create_st_line(10.0, f"transfer {text} thanks")
+                self.assertEqual(st_line.payment_request_ids, request)
+        self.assertEqual(request.amount_paid, 50.0)
+
+    def test_rf_reference_of_other_company(self):
+        company = self.setup_other_company(name="US company", country_id=self.env.ref("base.us").id)[
+            "company"
+        ]
+        partner = self.env["res.partner"].create({"name": "US customer", "company_id": company.id})
+        order = (
+            self.env["sale.order"]
+            .with_company(company)
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "order_line": [
+                        fields.Command.create(
+                            {"product_id": self.product_a.id, "price_unit": 100.0, "tax_id": False}
+                        )
+                    ],
+                }
+            )
+        )
+        request = (
+            self.env["payment.request"]
+            .with_company(company)
+            .create({"sale_order_id": order.id, "amount": 40.0})
+        )
+        request.action_mark_sent()
+        self.assertTrue(request.payment_reference.startswith("RF"))
+        bank = self.env["account.journal"].search(
+            [("company_id", "=", company.id), ("type", "=", "bank")], limit=1
+        )
+        st_line = (
+            self.env["account.bank.statement.line"]
+            .with_company(company)
+            .create(
+                {"journal_id": bank.id, "amount": 40.0, "payment_ref": f"ref {request.payment_reference}"}
+            )
+        )
+        self.assertEqual(st_line.payment_request_ids, request)
+        self.assertEqual(request.state, "paid")
+        # The same reference in this company's bank does not touch it.
+        belgian_line = self.create_st_line(40.0, f"ref {request.payment_reference}")
+        self.assertFalse(belgian_line.payment_request_ids)
+
+    def test_auto_link_never_exceeds_the_residual(self):
+        request = self.create_request(amount=300.0)
+        st_line = self.create_st_line(300.01, request.payment_reference)
+        self.assertFalse(st_line.is_reconciled)
+        self.assertEqual(request.amount_paid, 0.0)
+
+    def test_auto_link_setting_and_match_action(self):
+        self.company.payment_request_auto_link = False
+        request = self.create_request(amount=300.0)
+        st_line = self.create_st_line(300.0, request.payment_reference)
+        unrelated = self.create_st_line(50.0, "unrelated")
+        self.assertFalse(st_line.is_reconciled)
+        result = (st_line | unrelated).action_payment_request_match()
+        self.assertEqual(result["params"]["type"], "warning", "the setting is off")
+        self.company.payment_request_auto_link = True
+        result = (st_line | unrelated).action_payment_request_match()
+        self.assertEqual(result["params"]["type"], "success")
+        self.assertIn("1 of 2", result["params"]["message"])
+        self.assert_no_suspense(st_line)
+        self.assertFalse(unrelated.is_reconciled)
+        self.assertEqual(request.state, "paid")
+
+    def test_split_one_line_two_requests(self):
+        first = self.create_request(amount=200.0)
+        second = self.create_request(amount=300.0)
+        st_line = self.create_st_line(500.0, "two requests", partner_id=self.partner_a.id)
+        link_form = self.link_form(st_line)
+        link_form.payment_request_ids.clear()
+        link_form.payment_request_ids.add(first)
+        link_form.payment_request_ids.add(second)
+        link_form.save().action_link()
+        self.assert_no_suspense(st_line)
+        receivables = self.receivable_of(st_line)
+        self.assertEqual(sorted(receivables.mapped("balance")), [-300.0, -200.0])
+        self.assertEqual(receivables.payment_request_id, first | second)
+        self.assertEqual((first | second).mapped("state"), ["paid", "paid"])
+
+    def test_several_lines_pay_one_request(self):
+        request = self.create_request(amount=300.0)
+        self.create_st_line(100.0, request.payment_reference)
+        self.assertEqual(request.state, "partial")
+        self.assertEqual(request.amount_residual, 200.0)
+        self.create_st_line(200.0, request.payment_reference)
+        self.assertEqual(request.state, "paid")
+        self.assertEqual(len(request.received_line_ids), 2)
+
+    def test_remainder_stays_in_suspense(self):
+        request = self.create_request(amount=300.0)
+        st_line = self.create_st_line(350.0, "more than asked", partner_id=self.partner_a.id)
+        self.link_form(st_line).save().action_link()
+        _liquidity, suspense, _other = st_line._seek_for_lines()
+        self.assertEqual(suspense.balance, -50.0)
+        self.assertFalse(st_line.is_reconciled)
+        self.assertEqual(request.state, "paid")
+
+    def test_unlink_restores_suspense(self):
+        request = self.create_request(amount=300.0)
+        st_line = self.create_st_line(300.0, request.payment_reference)
+        self.assertEqual(request.state, "paid")
+        st_line.action_payment_request_unlink()
+        _liquidity, suspense, _other = st_line._seek_for_lines()
+        self.assertEqual(suspense.balance, -300.0)
+        self.assertFalse(st_line.is_reconciled)
+        self.assertFalse(self.receivable_of(st_line))
+        self.assertEqual(request.amount_paid, 0.0)
+        self.assertEqual(request.state, "sent")
+        self.assertIn("unlinked", request.message_ids[0].body)
+
+    def test_link_onto_registered_payment(self):
+        request = self.create_request(amount=300.0)
+        payment = self.register_payment(request)
+        self.assertFalse(payment.is_matched)
+        st_line = self.create_st_line(300.0, request.payment_reference)
+        self.assertFalse(st_line.is_reconciled, "a paid request is not auto-linked")
+        link_form = self.link_form(st_line)
+        self.assertEqual([r.id for r in link_form.payment_request_ids], request.ids)
+        link_form.save().action_link()
+        self.assert_no_suspense(st_line)
+        self.assertFalse(self.receivable_of(st_line), "no second receivable credit")
+        self.assertTrue(payment.is_matched)
+        self.assertEqual(request.amount_paid, 300.0, "the money is counted once")
+        self.assertEqual(request.payment_ids, payment)
+        st_line.action_payment_request_unlink()
+        self.assertFalse(payment.is_matched)
+        self.assertEqual(request.amount_paid, 300.0)
+
+    def test_link_then_invoice(self):
+        request = self.create_request(amount=1210.0)
+        st_line = self.create_st_line(1210.0, request.payment_reference)
+        invoice = self.invoice_requests(request)
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertTrue(self.receivable_of(st_line).reconciled)
+        self.assertEqual(self.receivable_of(st_line).matched_debit_ids.debit_move_id.move_id, invoice)
+        self.assertEqual(request.state, "done")
+
+    def test_rules(self):
+        request = self.create_request(amount=300.0)
+        reconciled = self.create_st_line(300.0, request.payment_reference)
+        self.assertTrue(reconciled.is_reconciled)
+        other_request = self.create_request(amount=100.0)
+        with self.assertRaisesRegex(UserError, "already reconciled"):
+            reconciled._link_payment_requests(other_request)
+
+        outgoing = self.create_st_line(-100.0, "refund")
+        with self.assertRaisesRegex(UserError, "outgoing"):
+            outgoing._link_payment_requests(other_request)
+
+        cancelled = self.create_request(amount=50.0)
+        cancelled.action_cancel()
+        st_line = self.create_st_line(50.0, "x")
+        with self.assertRaisesRegex(UserError, "cannot receive money"):
+            st_line._link_payment_requests(cancelled)
+
+        other_company = self.setup_other_company(name="Other")["company"]
+        foreign = self.env["payment.request"].create(
+            {"partner_id": self.partner_a.id, "company_id": other_company.id, "amount": 50.0}
+        )
+        foreign.action_mark_sent()
+        with self.assertRaisesRegex(UserError, "another company"):
+            st_line._link_payment_requests(foreign)
+
+        usd = self.setup_other_currency("USD")
+        dollars = self.env["payment.request"].create(
+            {"partner_id": self.partner_a.id, "amount": 50.0, "currency_id": usd.id}
+        )
+        dollars.action_mark_sent()
+        with self.assertRaisesRegex(UserError, "USD"):
+            st_line._link_payment_requests(dollars)
+
+        self.assertFalse(st_line.is_reconciled)
+        self.assertEqual(len(st_line.move_id.line_ids), 2, "nothing changed")
+        self.assertEqual(other_request.amount_paid, 0.0)
