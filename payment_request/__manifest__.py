@@ -7,6 +7,7 @@
     "author": "payment_request developers",
     "license": "LGPL-3",
     "depends": ["sale", "account", "account_qr_code_sepa", "portal"],
+    "external_dependencies": {"python": ["mollie-api-python"]},
     "data": [
         # Security
         "security/payment_request_security.xml",

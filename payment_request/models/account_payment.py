@@ -14,6 +14,24 @@ class AccountPayment(models.Model):
         ondelete="restrict",
     )
 
+    payment_request_provider_ref = fields.Char(
+        string="Provider Reference",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="The online payment provider's reference of this money movement (Mollie's tr_… id "
+        "for a payment, with the refunded or charged back total for a refund): one movement, one "
+        "payment.",
+    )
+
+    _sql_constraints = [
+        (
+            "payment_request_provider_ref_uniq",
+            "unique(company_id, payment_request_provider_ref)",
+            "This provider payment is already registered.",
+        ),
+    ]
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_payment_request(self):
         for payment in self:

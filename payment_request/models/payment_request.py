@@ -575,6 +575,7 @@ class PaymentRequest(models.Model):
         """Mail the level's template to the customer, through the chatter."""
         self.ensure_one()
         self._portal_ensure_token()
+        self._mollie_ensure_link()
         self.message_post_with_source(
             level.mail_template_id,
             subtype_xmlid="mail.mt_comment",
@@ -737,6 +738,7 @@ class PaymentRequest(models.Model):
         if self.state == "cancel":
             raise UserError(self.env._("A cancelled payment request cannot be sent."))
         self._portal_ensure_token()
+        self._mollie_ensure_link()
         template = self.env.ref("payment_request.mail_template_payment_request", raise_if_not_found=False)
         return {
             "type": "ir.actions.act_window",

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
 from .common_concurrency import ConcurrencyMixin
+from .fake_mollie import FakeMollie
 
 
 @tagged("post_install", "-at_install")
@@ -103,4 +104,61 @@ class TestConcurrency(ConcurrencyMixin, TransactionCase):
                 line.action_payment_request_unlink()
                 line.with_context(force_delete=True).unlink()
         finally:
+            self.cleanup_committed(order_id)
+
+    def test_two_concurrent_webhooks_one_payment(self):
+        mollie = FakeMollie().start()
+        self.addCleanup(mollie.stop)
+        order_id, (request_id,) = self.create_committed_requests(1)
+        with self.committed_env() as env:
+            request = env["payment.request"].browse(request_id)
+            company = request.company_id
+            journal = env["account.journal"].search(
+                [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1
+            )
+            saved = company.read(
+                [
+                    "payment_request_mollie_enabled",
+                    "payment_request_mollie_api_key",
+                    "payment_request_mollie_journal_id",
+                ]
+            )[0]
+            env["ir.config_parameter"].set_param("payment_request.mollie_api_endpoint", mollie.url)
+            company.write(
+                {
+                    "payment_request_mollie_enabled": True,
+                    "payment_request_mollie_api_key": FakeMollie.API_KEY,
+                    "payment_request_mollie_journal_id": journal.id,
+                }
+            )
+            request._mollie_ensure_link()
+            token = request.sudo().mollie_token
+            link_id = request.mollie_link_id
+        tr_id = mollie.add_payment(link_id, status="paid")
+        try:
+            results = self.run_in_parallel(
+                lambda env: env["payment.request"]._mollie_process_webhook(token, tr_id)
+            )
+            self.assertIn("ok", results)
+            for result in results:
+                # The loser fails to lock the request the winner paid; Odoo's
+                # HTTP layer retries it, and the retry finds the payment.
+                self.assertTrue(result == "ok" or "could not serialize" in str(result), result)
+            with self.committed_env() as env:
+                request = env["payment.request"].browse(request_id)
+                self.assertEqual(len(request.payment_ids), 1)
+                self.assertEqual(request.state, "paid")
+                self.assertEqual(env["payment.request"]._mollie_process_webhook(token, tr_id), "ok")
+                self.assertEqual(len(request.payment_ids), 1)
+        finally:
+            with self.committed_env() as env:
+                env["ir.config_parameter"].set_param("payment_request.mollie_api_endpoint", False)
+                env["res.company"].browse(saved["id"]).write(
+                    {
+                        "payment_request_mollie_enabled": saved["payment_request_mollie_enabled"],
+                        "payment_request_mollie_api_key": saved["payment_request_mollie_api_key"],
+                        "payment_request_mollie_journal_id": saved["payment_request_mollie_journal_id"]
+                        and saved["payment_request_mollie_journal_id"][0],
+                    }
+                )
             self.cleanup_committed(order_id)

@@ -7,3 +7,4 @@ from .structured_reference import (
     normalize_reference,
     ogm_check_digits,
 )
+from .mollie import format_mollie_amount, parse_mollie_amount, payment_outcome

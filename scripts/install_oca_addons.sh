@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Install the OCA addons payment_request_account_reconcile_oca needs into a
+# virtualenv, then print the directory to add to Odoo's addons_path.
+#
+#   scripts/install_oca_addons.sh VENV_DIR
+#
+# The wheels are installed with --no-deps: their metadata asks for an `odoo`
+# distribution, but Odoo comes from the source tree ($ODOO_HOME, put on the
+# path by odoo_home.pth) and is not on PyPI. The three pins are the whole
+# closure (base_sparse_field, their other dependency, is an Odoo core addon).
+# Set OCA_WHEELS_DIR to a folder holding the wheels to install offline.
+# Running it again changes nothing.
+set -euo pipefail
+
+venv=${1:?usage: $0 VENV_DIR}
+py="$venv/bin/python"
+if [ ! -x "$py" ]; then
+  echo "$venv is not a virtualenv: $py is missing." >&2
+  exit 1
+fi
+
+pins=(
+  odoo-addon-account-reconcile-oca==18.0.1.3.0.1
+  odoo-addon-account-statement-base==18.0.1.3.1
+  odoo-addon-account-reconcile-model-oca==18.0.1.2.0
+)
+
+pip_args=(--quiet --disable-pip-version-check --no-deps)
+if [ -n "${OCA_WHEELS_DIR:-}" ]; then
+  pip_args+=(--no-index --find-links "$OCA_WHEELS_DIR")
+fi
+
+# `pip install` of a pin that is already satisfied is a no-op.
+"$py" -m pip install "${pip_args[@]}" "${pins[@]}" >&2
+
+addons_dir="$("$py" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/odoo/addons"
+for addon in account_reconcile_oca account_statement_base account_reconcile_model_oca; do
+  if [ ! -f "$addons_dir/$addon/__manifest__.py" ]; then
+    echo "$addon is missing from $addons_dir after the install." >&2
+    exit 1
+  fi
+done
+echo "$addons_dir"
