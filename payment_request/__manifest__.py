@@ -31,6 +31,7 @@
         "views/account_move_views.xml",
         "views/payment_request_reminder_level_views.xml",
         "views/account_bank_statement_line_views.xml",
+        "views/payment_request_portal_templates.xml",
     ],
     "demo": [
         "demo/payment_request_demo.xml",

@@ -1,1 +1,2 @@
 from . import mollie
+from . import portal

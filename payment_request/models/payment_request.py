@@ -844,6 +844,13 @@ class PaymentRequest(models.Model):
     # Mail, report and QR code
     # ------------------------------------------------------------------
 
+    def _get_portal_payments(self):
+        """Return ``[(date, amount, journal name)]`` of the money received, for
+        the customer's eyes (refunds negative)."""
+        self.ensure_one()
+        received = self._get_received_amounts()
+        return sorted((record.date, amount, record.journal_id.name) for record, amount in received.items())
+
     def _get_report_base_filename(self):
         self.ensure_one()
         return self.env._("Payment Request %s", self.name).replace("/", "_")

@@ -7,5 +7,6 @@ from . import test_invoice
 from . import test_reminder
 from . import test_bank_link
 from . import test_mollie
+from . import test_portal
 from . import test_concurrency
 from . import test_ui
