@@ -77,7 +77,14 @@ class TestRegisterPayment(PaymentRequestCommon):
 
     def test_bad_amounts_refused(self):
         request = self.create_request(amount=300.0)
-        for amount, message in ((0.0, "above zero"), (-10.0, "above zero"), (float("nan"), "not a number")):
+        for amount, message in (
+            (0.0, "above zero"),
+            (-10.0, "above zero"),
+            (float("nan"), "not a number"),
+            (float("inf"), "not a number"),
+            (1e20, "more than the"),
+            (10.005, "more decimals"),
+        ):
             with self.subTest(amount=amount), self.assertRaisesRegex(ValidationError, message):
                 wizard = self.env["payment.request.register"].create(
                     {"payment_request_id": request.id, "amount": 10.0}

@@ -70,3 +70,8 @@ class TestStructuredReference(BaseCase):
         self.assertEqual(find_structured_references(text), ["240283842818", "RF18539007547034"])
         self.assertEqual(find_structured_references("invoice 2402838428190"), [])
         self.assertEqual(find_structured_references(None), [])
+        # "RF18 5390 0754 7034 DANK U" happens to check out as well: both are candidates.
+        self.assertIn("RF18539007547034", find_structured_references("RF18 5390 0754 7034 Dank u"))
+        self.assertEqual(find_structured_references("RF18 5390 0754 7034 ok"), ["RF18539007547034"])
+        self.assertEqual(find_structured_references("rf18539007547034."), ["RF18539007547034"])
+        self.assertEqual(find_structured_references("RF18 5390 0754 7035"), [])

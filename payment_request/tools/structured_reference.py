@@ -12,7 +12,13 @@ _OGM_DIGITS = re.compile(r"^\d{12}$")
 _OGM_IN_TEXT = re.compile(
     r"(?<![\d])" r"(?:[+*]{3}\s*)?" r"(\d{3})[\s/.]*(\d{4})[\s/.]*(\d{5})" r"(?:\s*[+*]{3})?" r"(?![\d])"
 )
-_RF_IN_TEXT = re.compile(r"\bRF\s?(\d{2})((?:\s?[0-9A-Z]){1,21})\b", re.IGNORECASE)
+# An RF reference is written compact (RF18539007547034) or in groups of four
+# (RF18 5390 0754 7034); the last group may be shorter. A longer word after
+# it is not part of it.
+_RF_IN_TEXT = re.compile(
+    r"\bRF\d{2}[0-9A-Z]{1,21}\b|\bRF\d{2}(?: [0-9A-Z]{4})*(?: [0-9A-Z]{1,4})\b",
+    re.IGNORECASE,
+)
 
 
 def ogm_check_digits(base):
@@ -87,7 +93,9 @@ def normalize_reference(reference):
 
 def find_structured_references(text):
     """Return the valid references found in free text, normalised, in order
-    of appearance and without duplicates."""
+    of appearance and without duplicates. Where a grouped RF reference may
+    or may not include the word after it, both readings that check out are
+    returned."""
     if not text:
         return []
     found = []
@@ -96,13 +104,12 @@ def find_structured_references(text):
         if is_valid_ogm(digits) and digits not in found:
             found.append(digits)
     for match in _RF_IN_TEXT.finditer(text):
-        payload = re.sub(r"\s", "", match.group(2)).upper()
-        # The pattern may have swallowed a word that follows the reference:
-        # take the longest prefix that checks out.
-        for length in range(len(payload), 0, -1):
-            compact = f"RF{match.group(1)}{payload[:length]}"
-            if is_valid_rf(compact):
-                if compact not in found:
-                    found.append(compact)
-                break
+        groups = match.group(0).upper().split()
+        # A short word right after a grouped reference looks like one more
+        # group: every prefix whose check digits agree is a candidate (the
+        # caller looks them up), longest first.
+        for count in range(len(groups), 0, -1):
+            compact = "".join(groups[:count])
+            if is_valid_rf(compact) and compact not in found:
+                found.append(compact)
     return found

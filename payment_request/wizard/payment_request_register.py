@@ -2,7 +2,6 @@ import math
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_round
 
 from ..models.payment_request import OUTSTANDING_STATES
 
@@ -135,7 +134,7 @@ class PaymentRequestRegister(models.TransientModel):
         amount = self.amount
         if amount is None or math.isnan(amount) or math.isinf(amount):
             raise ValidationError(self.env._("The payment amount is not a number."))
-        if abs(float_round(amount, precision_rounding=currency.rounding) - amount) > currency.rounding / 100:
+        if abs(round(amount, currency.decimal_places) - amount) > 10 ** -(currency.decimal_places + 3):
             raise ValidationError(
                 self.env._(
                     "The payment amount %(amount)s has more decimals than %(currency)s allows.",

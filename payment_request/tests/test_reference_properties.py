@@ -1,0 +1,67 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from odoo.tests import BaseCase, tagged
+
+from ..tools import (
+    find_structured_references,
+    format_ogm,
+    format_rf,
+    is_valid_ogm,
+    is_valid_rf,
+    normalize_reference,
+)
+
+SETTINGS = settings(max_examples=300, deadline=None, derandomize=True)
+OGM_BASES = st.integers(min_value=0, max_value=10**10 - 1)
+RF_PAYLOADS = st.text(alphabet="0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=21)
+
+
+@tagged("post_install", "-at_install")
+class TestStructuredReferenceProperties(BaseCase):
+    @SETTINGS
+    @given(OGM_BASES)
+    def test_every_formatted_ogm_is_valid_and_found(self, base):
+        reference = format_ogm(base)
+        self.assertTrue(is_valid_ogm(reference))
+        digits = normalize_reference(reference)
+        self.assertEqual(int(digits[:10]), base)
+        self.assertEqual(find_structured_references(f"betaling {reference} dank u"), [digits])
+        self.assertEqual(find_structured_references(f"ref:{digits}."), [digits])
+
+    @SETTINGS
+    @given(OGM_BASES, st.integers(min_value=0, max_value=99))
+    def test_wrong_check_digits_are_refused(self, base, check):
+        expected = base % 97 or 97
+        digits = f"{base:010d}{check:02d}"
+        self.assertEqual(is_valid_ogm(digits), check == expected)
+
+    @SETTINGS
+    @given(OGM_BASES, st.integers(min_value=0, max_value=11), st.integers(min_value=0, max_value=9))
+    def test_a_single_typo_is_detected(self, base, position, digit):
+        digits = list(normalize_reference(format_ogm(base)))
+        if digits[position] == str(digit):
+            return
+        digits[position] = str(digit)
+        typo = "".join(digits)
+        # mod 97 catches every single-digit substitution, except where the
+        # check digits 97 and 00 stand for the same remainder.
+        if typo[10:] not in ("00", "97"):
+            self.assertFalse(is_valid_ogm(typo), typo)
+
+    @SETTINGS
+    @given(RF_PAYLOADS)
+    def test_every_formatted_rf_is_valid_and_found(self, payload):
+        reference = format_rf(payload)
+        self.assertTrue(is_valid_rf(reference))
+        compact = normalize_reference(reference)
+        self.assertEqual(compact, reference.replace(" ", ""))
+        self.assertIn(compact, find_structured_references(f"paid {reference} thanks"))
+
+    @SETTINGS
+    @given(st.text(max_size=200))
+    def test_any_text_is_handled(self, text):
+        for found in find_structured_references(text):
+            self.assertTrue(is_valid_ogm(found) or is_valid_rf(found))
+        normalized = normalize_reference(text)
+        self.assertTrue(normalized is None or is_valid_ogm(normalized) or is_valid_rf(normalized))
