@@ -106,7 +106,9 @@ class TestConcurrency(ConcurrencyMixin, TransactionCase):
         finally:
             self.cleanup_committed(order_id)
 
-    def test_two_concurrent_webhooks_one_payment(self):
+    def _committed_mollie_request(self):
+        """Return (order id, request id, token, tr id, cleanup) for a request of
+        the main company with a Mollie link whose payment is paid."""
         mollie = FakeMollie().start()
         self.addCleanup(mollie.stop)
         order_id, (request_id,) = self.create_committed_requests(1)
@@ -135,6 +137,24 @@ class TestConcurrency(ConcurrencyMixin, TransactionCase):
             token = request.sudo().mollie_token
             link_id = request.mollie_link_id
         tr_id = mollie.add_payment(link_id, status="paid")
+
+        def cleanup():
+            with self.committed_env() as env:
+                env["ir.config_parameter"].set_param("payment_request.mollie_api_endpoint", False)
+                env["res.company"].browse(saved["id"]).write(
+                    {
+                        "payment_request_mollie_enabled": saved["payment_request_mollie_enabled"],
+                        "payment_request_mollie_api_key": saved["payment_request_mollie_api_key"],
+                        "payment_request_mollie_journal_id": saved["payment_request_mollie_journal_id"]
+                        and saved["payment_request_mollie_journal_id"][0],
+                    }
+                )
+            self.cleanup_committed(order_id)
+
+        return request_id, token, tr_id, cleanup
+
+    def test_two_concurrent_webhooks_one_payment(self):
+        request_id, token, tr_id, cleanup = self._committed_mollie_request()
         try:
             results = self.run_in_parallel(
                 lambda env: env["payment.request"]._mollie_process_webhook(token, tr_id)
@@ -151,14 +171,70 @@ class TestConcurrency(ConcurrencyMixin, TransactionCase):
                 self.assertEqual(env["payment.request"]._mollie_process_webhook(token, tr_id), "ok")
                 self.assertEqual(len(request.payment_ids), 1)
         finally:
+            cleanup()
+
+    def test_webhook_racing_a_manual_registration(self):
+        request_id, token, tr_id, cleanup = self._committed_mollie_request()
+        calls = iter(["webhook", "user"])
+
+        def race(env):
+            if next(calls) == "webhook":
+                return env["payment.request"]._mollie_process_webhook(token, tr_id)
+            wizard = env["payment.request.register"].create({"payment_request_id": request_id})
+            wizard.action_register_payment()
+            return "registered"
+
+        try:
+            results = self.run_in_parallel(race)
+            winners = [r for r in results if r in ("ok", "registered")]
+            self.assertEqual(len(winners), 1, results)
+            self.assertIn("could not serialize", str(next(r for r in results if r not in winners)))
             with self.committed_env() as env:
-                env["ir.config_parameter"].set_param("payment_request.mollie_api_endpoint", False)
-                env["res.company"].browse(saved["id"]).write(
-                    {
-                        "payment_request_mollie_enabled": saved["payment_request_mollie_enabled"],
-                        "payment_request_mollie_api_key": saved["payment_request_mollie_api_key"],
-                        "payment_request_mollie_journal_id": saved["payment_request_mollie_journal_id"]
-                        and saved["payment_request_mollie_journal_id"][0],
-                    }
+                request = env["payment.request"].browse(request_id)
+                self.assertEqual(len(request.payment_ids), 1, "one payment while they race")
+                self.assertEqual(request.amount_paid, 100.0)
+                self.assertEqual(request.state, "paid")
+        finally:
+            cleanup()
+
+    def test_cron_racing_a_users_payment(self):
+        past = fields.Date.today() - timedelta(days=30)
+        order_id, (request_id,) = self.create_committed_requests(1, date_due=past, auto_reminder=True)
+        with self.committed_env() as env:
+            company = env["sale.order"].browse(order_id).company_id
+            was_on = company.payment_request_auto_reminder
+            company.payment_request_auto_reminder = True
+        calls = iter(["cron", "user"])
+
+        def race(env):
+            if next(calls) == "cron":
+                return env["payment.request"]._cron_send_reminders()
+            wizard = env["payment.request.register"].create({"payment_request_id": request_id})
+            wizard.action_register_payment()
+            return "paid"
+
+        try:
+            results = self.run_in_parallel(race)
+            for result in results:
+                self.assertTrue(
+                    result in (0, 1, "paid") or "could not serialize" in str(result),
+                    f"unexpected: {result!r}",
                 )
+            with self.committed_env() as env:
+                request = env["payment.request"].browse(request_id)
+                self.assertLessEqual(len(request.payment_ids), 1)
+                self.assertLessEqual(request.reminder_count, 1)
+                reminders = env["mail.message"].search_count(
+                    [
+                        ("model", "=", "payment.request"),
+                        ("res_id", "=", request_id),
+                        ("subtype_id", "=", env.ref("mail.mt_comment").id),
+                    ]
+                )
+                self.assertEqual(reminders, request.reminder_count)
+                self.assertEqual(request.state, "paid" if request.payment_ids else "sent")
+                self.assertEqual(request.amount_paid, 100.0 * len(request.payment_ids))
+        finally:
+            with self.committed_env() as env:
+                env["sale.order"].browse(order_id).company_id.payment_request_auto_reminder = was_on
             self.cleanup_committed(order_id)
