@@ -72,7 +72,6 @@ class TestMollie(MollieCommon):
         request = self.sent_request()
         first_link = request.mollie_link_id
         self.register_payment(request, amount=100.0)
-        self.env["payment.request.reminder.level"].search([("company_id", "=", self.company.id)])
         request._send_reminders()
         self.assertNotEqual(request.mollie_link_id, first_link)
         self.assertEqual(self.mollie.links[request.mollie_link_id]["amount"]["value"], "200.00")
