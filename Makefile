@@ -1,4 +1,4 @@
-# One-command harness for the payment_request addon. See README.md.
+# One-command harness for the payment_request addons. See README.md.
 SHELL := /bin/bash
 ODOO_HOME ?= /opt/odoo/18.0
 export ODOO_HOME
@@ -8,18 +8,25 @@ BUILD := .build
 DB_TEST ?= payment_request_test
 DB_DEMO ?= payment_request_demo
 HTTP_PORT ?= 8069
-ADDONS := payment_request
-TEST_MODULES := payment_request,l10n_be
-ADDONS_PATH = $(ODOO_HOME)/addons,$(ODOO_HOME)/odoo/addons,$(CURDIR)
+ADDONS := payment_request payment_request_account_reconcile_oca
+comma := ,
+empty :=
+space := $(empty) $(empty)
+MODULES := $(subst $(space),$(comma),$(ADDONS))
+TEST_MODULES := $(MODULES),l10n_be
+# account_reconcile_oca and its OCA dependencies are pinned wheels installed in
+# the venv by scripts/install_oca_addons.sh, which prints their directory.
+OCA_ADDONS_DIR := $(BUILD)/oca-addons-dir
+ADDONS_PATH = $(ODOO_HOME)/addons,$(ODOO_HOME)/odoo/addons,$(CURDIR),$(shell cat $(OCA_ADDONS_DIR))
 ODOO := $(PY) $(ODOO_HOME)/odoo-bin
 ODOO_CONF = $(BUILD)/odoo.conf
 
 .PHONY: help check-odoo venv system-deps postgres conf test lint run wheel pot clean
 
 help:
-	@echo "make test   - set up, install payment_request in a fresh database and run its tests"
+	@echo "make test   - set up, install $(ADDONS) in a fresh database and run their tests"
 	@echo "make lint   - ruff, pylint-odoo, oca-checks-odoo-module, oca-checks-po"
-	@echo "make run    - serve Odoo with payment_request and demo data on http://localhost:$(HTTP_PORT)"
+	@echo "make run    - serve Odoo with $(ADDONS) and demo data on http://localhost:$(HTTP_PORT)"
 
 check-odoo:
 	@scripts/check_odoo.sh
@@ -46,9 +53,13 @@ $(VENV)/.installed: $(BUILD)/odoo-requirements.txt requirements.txt requirements
 		xargs -I{} sh -c 'echo "$(ODOO_HOME)" > {}/odoo_home.pth'
 	@touch $@
 
-venv: check-odoo $(VENV)/.installed
+$(OCA_ADDONS_DIR): scripts/install_oca_addons.sh $(VENV)/.installed
+	@mkdir -p $(BUILD)
+	scripts/install_oca_addons.sh $(VENV) > $@.tmp && mv $@.tmp $@
 
-conf: check-odoo
+venv: check-odoo $(VENV)/.installed $(OCA_ADDONS_DIR)
+
+conf: check-odoo $(OCA_ADDONS_DIR)
 	@mkdir -p $(BUILD)
 	@printf '[options]\naddons_path = %s\ndata_dir = %s\nhttp_port = %s\nadmin_passwd = admin\nwithout_demo = False\n' \
 		"$(ADDONS_PATH)" "$(CURDIR)/$(BUILD)/data" "$(HTTP_PORT)" > $(ODOO_CONF)
@@ -61,8 +72,8 @@ test: venv postgres conf
 		--log-level=info --logfile=$(BUILD)/install.log --http-port=$(HTTP_PORT)
 	@scripts/check_install_log.sh $(BUILD)/install.log
 	$(VENV)/bin/pytest -p no:cacheprovider --odoo-config=$(ODOO_CONF) --odoo-database=$(DB_TEST) \
-		--odoo-http --cov=payment_request --cov-config=.coveragerc --cov-report=term:skip-covered \
-		payment_request/tests
+		--odoo-http $(addprefix --cov=,$(ADDONS)) --cov-config=.coveragerc --cov-report=term:skip-covered \
+		$(addsuffix /tests,$(ADDONS))
 
 lint: venv
 	$(VENV)/bin/ruff check .
@@ -74,7 +85,7 @@ lint: venv
 run: venv postgres conf
 	@if psql -lqt | cut -d'|' -f1 | grep -qw $(DB_DEMO); then \
 		echo "Updating $(DB_DEMO)..."; \
-		$(ODOO) -c $(ODOO_CONF) -d $(DB_DEMO) -u payment_request --stop-after-init --logfile=$(BUILD)/run-update.log; \
+		$(ODOO) -c $(ODOO_CONF) -d $(DB_DEMO) -u $(MODULES) --stop-after-init --logfile=$(BUILD)/run-update.log; \
 	else \
 		echo "Creating $(DB_DEMO) with demo data..."; \
 		$(ODOO) -c $(ODOO_CONF) -d $(DB_DEMO) -i $(TEST_MODULES) --stop-after-init --logfile=$(BUILD)/run-install.log; \
@@ -83,12 +94,14 @@ run: venv postgres conf
 	$(ODOO) -c $(ODOO_CONF) -d $(DB_DEMO) --db-filter='^$(DB_DEMO)$$'
 
 wheel: venv
-	$(PY) -m pip wheel --no-deps -w $(BUILD)/dist ./payment_request
+	$(PY) -m pip wheel --no-deps -w $(BUILD)/dist $(addprefix ./,$(ADDONS))
 
 clean:
 	rm -rf $(BUILD)
 
 pot: venv postgres conf
-	$(ODOO) -c $(ODOO_CONF) -d $(DB_TEST) -u payment_request --stop-after-init --logfile=$(BUILD)/pot.log
-	$(ODOO) -c $(ODOO_CONF) -d $(DB_TEST) --i18n-export=payment_request/i18n/payment_request.pot \
-		--modules=payment_request --stop-after-init --logfile=$(BUILD)/pot.log
+	$(ODOO) -c $(ODOO_CONF) -d $(DB_TEST) -u $(MODULES) --stop-after-init --logfile=$(BUILD)/pot.log
+	for addon in $(ADDONS); do \
+		$(ODOO) -c $(ODOO_CONF) -d $(DB_TEST) --i18n-export=$$addon/i18n/$$addon.pot \
+			--modules=$$addon --stop-after-init --logfile=$(BUILD)/pot.log || exit 1; \
+	done
