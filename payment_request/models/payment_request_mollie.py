@@ -225,7 +225,8 @@ class PaymentRequest(models.Model):
             missing = currency.round(total - booked)
             if currency.compare_amounts(missing, 0.0) > 0:
                 reference = f"{payment.id}/{kind}/{format_mollie_amount(total, currency.decimal_places)}"
-                self._mollie_register(reference, missing, "outbound", None, kind)
+                label = self.env._("refund") if kind == "refund" else self.env._("chargeback")
+                self._mollie_register(reference, missing, "outbound", None, label)
 
     def _mollie_register(self, reference, amount, direction, paid_at, label):
         """Book one Mollie money movement on the Mollie journal, through the
