@@ -72,10 +72,16 @@ class AccountBankStatementLine(models.Model):
         by_reference = {(r.company_id, r.payment_reference_normalized): r for r in requests}
         linked = self.browse()
         for st_line in st_lines:
-            for reference in references[st_line]:
+            # Linking deletes the line's suspense item, and unlink() empties the
+            # ORM cache: records that prefetch only themselves keep the next
+            # line from fetching the whole batch again (quadratic otherwise).
+            refs = references[st_line]
+            st_line = st_line.with_prefetch()
+            for reference in refs:
                 request = by_reference.get((st_line.company_id, reference))
                 if not request or request.currency_id != st_line._get_payment_request_currency():
                     continue
+                request = request.with_prefetch()
                 if request.currency_id.compare_amounts(st_line.amount, request.amount_residual) > 0:
                     continue
                 st_line._link_payment_requests(request, automatic=True)

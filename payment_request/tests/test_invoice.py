@@ -204,6 +204,14 @@ class TestInvoiceFromRequests(PaymentRequestCommon):
         cancelled.action_cancel()
         with self.assertRaisesRegex(UserError, "Cancelled or already invoiced"):
             self.invoice_requests(cancelled)
+        quotation = self.create_order(self.partner_a, 100.0, confirm=False)
+        unconfirmed = self.create_request(order=quotation, amount=50.0)
+        self.register_payment(unconfirmed)
+        other = self.create_request(amount=10.0)
+        with self.assertRaisesRegex(UserError, "nothing to invoice"), self.env.cr.savepoint():
+            self.invoice_requests(unconfirmed | other)
+        self.assertFalse(unconfirmed.invoice_ids)
+        self.assertFalse(self.order.invoice_ids, "the other order is not invoiced either")
         done = self.create_request(amount=50.0)
         self.register_payment(done)
         self.invoice_requests(done)

@@ -76,10 +76,12 @@ class PaymentRequestInvoice(models.TransientModel):
                 )
 
     def _create_invoices(self):
+        orders = self.payment_request_ids.sale_order_id
+        invoice_by_order = self._create_order_invoices(orders)
         invoices = self.env["account.move"]
-        for order in self.payment_request_ids.sale_order_id:
+        for order in orders:
             requests = self.payment_request_ids.filtered(lambda r, order=order: r.sale_order_id == order)
-            invoice = self._create_order_invoice(order, requests)
+            invoice = invoice_by_order[order]
             invoice.payment_request_ids = [fields.Command.link(r.id) for r in requests]
             invoice.message_post(
                 body=self.env._(
@@ -90,16 +92,37 @@ class PaymentRequestInvoice(models.TransientModel):
             invoices |= invoice
         return invoices
 
-    def _create_order_invoice(self, order, requests):
-        """Return the invoice of one order, made by the sale module."""
+    def _create_order_invoices(self, orders):
+        """Return ``{order: invoice}``, made by the sale module: the regular
+        invoices of all orders in one batch, one invoice per order, or a down
+        payment invoice per order."""
         if self.invoice_mode == "down_payment":
-            advance_wizard = (
-                self.env["sale.advance.payment.inv"]
-                .with_context(active_model="sale.order", active_ids=order.ids)
-                .create(self._prepare_down_payment_vals(order, requests))
+            return {
+                order: self._create_down_payment_invoice(
+                    order, self.payment_request_ids.filtered(lambda r, order=order: r.sale_order_id == order)
+                )
+                for order in orders
+            }
+        invoices = orders._create_invoices(grouped=True, final=True)
+        invoice_by_order = {invoice.invoice_line_ids.sale_line_ids.order_id: invoice for invoice in invoices}
+        missing = orders.filtered(lambda order: order not in invoice_by_order)
+        if missing:
+            raise UserError(
+                self.env._(
+                    "There is nothing to invoice on %(orders)s: deliver or confirm the order first.",
+                    orders=", ".join(missing.mapped("name")),
+                )
             )
-            return advance_wizard._create_invoices(order)
-        return order._create_invoices(grouped=True, final=True)
+        return invoice_by_order
+
+    def _create_down_payment_invoice(self, order, requests):
+        """Return a down payment invoice of the money received on the order."""
+        advance_wizard = (
+            self.env["sale.advance.payment.inv"]
+            .with_context(active_model="sale.order", active_ids=order.ids)
+            .create(self._prepare_down_payment_vals(order, requests))
+        )
+        return advance_wizard._create_invoices(order)
 
     def _prepare_down_payment_vals(self, order, requests):
         return {
