@@ -7,6 +7,7 @@ PY := $(VENV)/bin/python
 BUILD := .build
 DB_TEST ?= payment_request_test
 DB_DEMO ?= payment_request_demo
+DB_BENCH ?= payment_request_bench
 HTTP_PORT ?= 8069
 ADDONS := payment_request payment_request_account_reconcile_oca
 comma := ,
@@ -21,12 +22,13 @@ ADDONS_PATH = $(ODOO_HOME)/addons,$(ODOO_HOME)/odoo/addons,$(CURDIR),$(shell cat
 ODOO := $(PY) $(ODOO_HOME)/odoo-bin
 ODOO_CONF = $(BUILD)/odoo.conf
 
-.PHONY: help check-odoo venv system-deps postgres conf test lint run wheel pot clean
+.PHONY: help check-odoo venv system-deps postgres conf test lint run wheel pot bench clean
 
 help:
 	@echo "make test   - set up, install $(ADDONS) in a fresh database and run their tests"
 	@echo "make lint   - ruff, pylint-odoo, oca-checks-odoo-module, oca-checks-po"
 	@echo "make run    - serve Odoo with $(ADDONS) and demo data on http://localhost:$(HTTP_PORT)"
+	@echo "make bench  - benchmarks against Odoo's own operations, printed as one table"
 
 check-odoo:
 	@scripts/check_odoo.sh
@@ -105,3 +107,9 @@ pot: venv postgres conf
 		$(ODOO) -c $(ODOO_CONF) -d $(DB_TEST) --i18n-export=$$addon/i18n/$$addon.pot \
 			--modules=$$addon --stop-after-init --logfile=$(BUILD)/pot.log || exit 1; \
 	done
+
+bench: venv postgres conf
+	-@dropdb --if-exists $(DB_BENCH) >/dev/null 2>&1
+	$(ODOO) -c $(ODOO_CONF) -d $(DB_BENCH) -i payment_request,l10n_be --stop-after-init --without-demo=all \
+		--logfile=$(BUILD)/bench-install.log
+	$(PY) benchmarks/run.py --config $(ODOO_CONF) --database $(DB_BENCH)

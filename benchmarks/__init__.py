@@ -1,0 +1,1 @@
+"""Benchmarks of payment_request; run them with run.py (see README.md)."""

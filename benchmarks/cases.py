@@ -1,0 +1,766 @@
+"""The benchmarks. Each one makes its data, runs our operation and Odoo's
+own equivalent in the same transaction (rolled back by the caller) and
+returns the rows of the results table with the details that explain them.
+"""
+
+import statistics
+from dataclasses import dataclass, field
+
+from odoo import api, fields
+
+from benchmarks import fixtures
+from benchmarks.probe import Measure, MethodProfile, measure, record_queries, rows_read, top_tables
+
+RATIO_TARGET = 1.3
+GROWTH_TARGET = 2.5  # linear growth doubles the time for twice the work; quadratic quadruples it
+QUERY_GROWTH_TARGET = 1.1
+REMINDER_LAYOUT = "mail.mail_notification_layout_with_responsible_signature"
+OUTSTANDING_DOMAIN = [("state", "in", ("sent", "partial"))]
+# Odoo's own "Unpaid" invoices filter.
+UNPAID_INVOICE_DOMAIN = [
+    ("move_type", "=", "out_invoice"),
+    ("state", "=", "posted"),
+    ("payment_state", "in", ("not_paid", "partial")),
+]
+
+
+@dataclass
+class Row:
+    number: str
+    name: str
+    size: str
+    queries: float | None = None
+    baseline_queries: float | None = None
+    ms: float | None = None
+    baseline_ms: float | None = None
+    ratio: float | None = None
+    target: str = ""
+    met: bool | None = None
+    why: str = ""
+
+
+@dataclass
+class Result:
+    rows: list = field(default_factory=list)
+    details: list = field(default_factory=list)  # [(title, [line, ...])]
+
+
+def _ratio(ours, baseline):
+    return ours / baseline if baseline else None
+
+
+def _compare(row, query_target=True):
+    """Fill the target columns of a row that compares us with Odoo."""
+    row.ratio = _ratio(row.ms, row.baseline_ms)
+    checks, misses = [], []
+    if query_target:
+        checks.append("queries ≤ Odoo")
+        if row.queries > row.baseline_queries:
+            misses.append(f"{row.queries - row.baseline_queries:+.1f} queries/record")
+    checks.append(f"time ratio ≤ {RATIO_TARGET}")
+    if row.ratio > RATIO_TARGET:
+        misses.append(f"time ratio {row.ratio:.2f}")
+    row.target = ", ".join(checks)
+    row.met = not misses
+    row.why = "; ".join(misses)
+    return row
+
+
+def _profile_lines(profile, records, total, baseline=False):
+    who = "Odoo" if baseline else "payment_request"
+    lines = [f"{who}, per record:"]
+    lines += [f"  {line}" for line in profile.lines(records, total)]
+    return lines
+
+
+# ----------------------------------------------------------------------
+# 1 and 2. Register a payment
+# ----------------------------------------------------------------------
+
+REGISTER_METHODS = [
+    ("payment.request.register", "create"),
+    ("payment.request", "_lock_for_payment"),
+    ("payment.request.register", "_check_payment_allowed"),
+    ("payment.request.register", "_init_payments"),
+    ("payment.request.register", "_post_payments"),
+    ("payment.request.register", "_log_payments"),
+]
+ODOO_REGISTER_METHODS = [
+    ("account.payment.register", "create"),
+    ("account.payment.register", "_init_payments"),
+    ("account.payment.register", "_post_payments"),
+    ("account.payment.register", "_reconcile_payments"),
+]
+
+
+def _register_request(env, request):
+    """Click Register Payment on the request and confirm the wizard."""
+    action = request.action_register_payment()
+    wizard = env[action["res_model"]].with_context(**action["context"]).create({})
+    wizard.action_register_payment()
+
+
+def _register_invoice(env, invoice):
+    """Odoo: register the payment of a posted invoice with its wizard."""
+    wizard = (
+        env["account.payment.register"]
+        .with_context(active_model="account.move", active_ids=invoice.ids)
+        .create({})
+    )
+    wizard._create_payments()
+
+
+def _check_paid(requests, invoices):
+    unpaid = requests.filtered(lambda r: r.state != "paid")
+    open_invoices = invoices.filtered(lambda m: m.payment_state not in ("paid", "in_payment"))
+    if unpaid or open_invoices:
+        raise AssertionError(f"not paid: {unpaid} {open_invoices}")
+
+
+def _fresh_env(env):
+    """Return ``env`` in a new ORM transaction on the same database
+    transaction: an empty cache and no other environment, as a user's next
+    request to the server gets. Odoo keeps every environment of an ORM
+    transaction and scans them all whenever it makes one
+    (``Environment.__new__``, ``AccountMove._disable_recursion``): hundreds
+    of payments in one ORM transaction slow down quadratically, Odoo's own
+    as much as ours, which would measure the loop, not the registration."""
+    env.flush_all()
+    env.cr.transaction = api.Transaction(env.registry)
+    return api.Environment(env.cr, env.uid, dict(env.context))
+
+
+def _fresh_factory(env, factory):
+    """Return a fresh environment (see :func:`_fresh_env`) and a factory bound to it."""
+    env = _fresh_env(env)
+    return env, fixtures.Factory(env, env["res.company"].browse(factory.company.id))
+
+
+def _register_in_turn(env, request_ids, invoice_ids):
+    """Register the payment of each request and each invoice, one of ours
+    then one of Odoo's, each in a fresh ORM transaction; return the
+    measures of both sides and the last environment."""
+    ours, theirs = [], []
+    for request_id, invoice_id in zip(request_ids, invoice_ids, strict=True):
+        env = _fresh_env(env)
+        with measure(env) as result:
+            _register_request(env, env["payment.request"].browse(request_id))
+        ours.append(result)
+        env = _fresh_env(env)
+        with measure(env) as result:
+            _register_invoice(env, env["account.move"].browse(invoice_id))
+        theirs.append(result)
+    return ours, theirs, env
+
+
+def register_single(env, factory, sizes):
+    """One payment, as a user clicks it, in a fresh ORM transaction (empty
+    cache); after a warm-up, ``sizes['register_single']`` payments of each
+    side, taken in turn, give the median time."""
+    count = sizes["register_single"]
+    request_ids = factory.sent_requests_for(factory.confirmed_orders(count + 2)).ids
+    invoice_ids = factory.posted_invoices(count + 2).ids
+    _register_in_turn(env, request_ids[:1], invoice_ids[:1])
+    ours, theirs, env = _register_in_turn(env, request_ids[1:-1], invoice_ids[1:-1])
+    env = _fresh_env(env)
+    with record_queries() as ours_recorded:
+        _register_request(env, env["payment.request"].browse(request_ids[-1]))
+        env.flush_all()
+    env = _fresh_env(env)
+    with record_queries() as odoo_recorded:
+        _register_invoice(env, env["account.move"].browse(invoice_ids[-1]))
+        env.flush_all()
+    _check_paid(env["payment.request"].browse(request_ids), env["account.move"].browse(invoice_ids))
+    row = Row(
+        "1",
+        "Register payment, one request vs `account.payment.register` on one posted invoice",
+        f"1 (median of {count})",
+        queries=max(m.queries for m in ours),
+        baseline_queries=max(m.queries for m in theirs),
+        ms=1000 * statistics.median(m.seconds for m in ours),
+        baseline_ms=1000 * statistics.median(m.seconds for m in theirs),
+    )
+    notes = [
+        "commonest statements, payment_request: " + ", ".join(top_tables(ours_recorded)),
+        "commonest statements, Odoo: " + ", ".join(top_tables(odoo_recorded)),
+    ]
+    if len({m.queries for m in ours}) > 1 or len({m.queries for m in theirs}) > 1:
+        notes.append(
+            f"query counts varied: ours {[m.queries for m in ours]}, Odoo {[m.queries for m in theirs]}"
+        )
+    return Result([_compare(row)], [("1. Register one payment", notes)])
+
+
+def register_batch(env, factory, sizes):
+    """``sizes['register_batch']`` payments one after the other, ours and
+    Odoo's taken in turn so that both meet the same machine load, each in a
+    fresh ORM transaction like separate clicks (see :func:`_fresh_env`)."""
+    count = sizes["register_batch"]
+    request_ids = factory.sent_requests_for(factory.confirmed_orders(count + 1)).ids
+    invoice_ids = factory.posted_invoices(count + 1).ids
+    _register_in_turn(env, request_ids[-1:], invoice_ids[-1:])
+    with (
+        MethodProfile(env, REGISTER_METHODS) as profile,
+        MethodProfile(env, ODOO_REGISTER_METHODS) as odoo_profile,
+    ):
+        ours_list, theirs_list, env = _register_in_turn(env, request_ids[:count], invoice_ids[:count])
+    _check_paid(env["payment.request"].browse(request_ids), env["account.move"].browse(invoice_ids))
+    ours, theirs = Measure(), Measure()
+    for result in ours_list:
+        ours += result
+    for result in theirs_list:
+        theirs += result
+    row = Row(
+        "2",
+        "Register payment, requests one by one vs invoices one by one",
+        f"{count} + {count}",
+        queries=ours.queries / count,
+        baseline_queries=theirs.queries / count,
+        ms=1000 * ours.seconds / count,
+        baseline_ms=1000 * theirs.seconds / count,
+    )
+    details = _profile_lines(profile, count, ours) + _profile_lines(
+        odoo_profile, count, theirs, baseline=True
+    )
+    return Result([_compare(row)], [("2. Register payments one by one: where the queries go", details)])
+
+
+# ----------------------------------------------------------------------
+# 3. Invoice paid requests
+# ----------------------------------------------------------------------
+
+INVOICE_METHODS = [
+    ("payment.request.invoice", "create"),
+    ("payment.request.invoice", "_check_requests"),
+    ("payment.request.invoice", "_create_invoices"),
+    ("payment.request.invoice", "_create_order_invoices"),
+    ("account.move", "message_post"),
+    ("account.move", "action_post"),
+    ("account.move", "_link_payment_requests"),
+    ("account.move", "_reconcile_payment_requests"),
+]
+ODOO_INVOICE_METHODS = [
+    ("sale.order", "_create_invoices"),
+    ("account.move", "action_post"),
+]
+
+
+def _invoice_requests(env, requests):
+    """Create Invoice on the requests: regular invoices, posted."""
+    action = requests.action_create_invoice()
+    wizard = (
+        env[action["res_model"]]
+        .with_context(**action["context"])
+        .create({"invoice_mode": "regular", "post_invoice": True})
+    )
+    result = wizard.action_create_invoices()
+    if result.get("res_id"):
+        return env["account.move"].browse(result["res_id"])
+    return env["account.move"].search(result["domain"])
+
+
+def _invoice_orders(orders):
+    """Odoo: invoice the orders and post the invoices."""
+    invoices = orders._create_invoices()
+    invoices.action_post()
+    return invoices
+
+
+def _invoice_extra_queries(profile, odoo_profile, count):
+    """Say which steps cost our wizard more queries per invoice than Odoo."""
+    ours = {key: stats[1] / count for key, stats in profile.stats.items()}
+    theirs = {key: stats[1] / count for key, stats in odoo_profile.stats.items()}
+    one_by_one = (
+        ours["payment.request.invoice._create_order_invoices"] - theirs["sale.order._create_invoices"]
+    )
+    chatter = (
+        ours["payment.request.invoice._create_invoices"]
+        - ours["payment.request.invoice._create_order_invoices"]
+    )
+    reconcile = ours["account.move._reconcile_payment_requests"]
+    return (
+        f"{one_by_one:+.0f} q: the sale module's own invoicing of the orders "
+        f"(`_create_order_invoices`, one batch); {reconcile:+.0f} q: settling the payments "
+        f"(`_reconcile_payment_requests`, none in the baseline); {chatter:+.0f} q: linking and "
+        "the chatter message per invoice"
+    )
+
+
+def invoice_paid_requests(env, factory, sizes):
+    """Invoice ``sizes['invoice']`` orders whose single request was paid in
+    full, with the wizard, against Odoo invoicing as many orders without
+    requests. The warm-up invoices one order on each side."""
+    count = sizes["invoice"]
+    requests = factory.sent_requests_for(factory.confirmed_orders(count + 1))
+    factory.pay_requests(requests)
+    orders = factory.confirmed_orders(count + 1, offset=fixtures.BASELINE_OFFSET)
+    _invoice_requests(env, requests[-1:])
+    _invoice_orders(orders[-1:])
+    env = _fresh_env(env)
+    with MethodProfile(env, INVOICE_METHODS) as profile, measure(env) as ours:
+        invoice_ids = _invoice_requests(env, env["payment.request"].browse(requests[:count].ids)).ids
+    env = _fresh_env(env)
+    with MethodProfile(env, ODOO_INVOICE_METHODS) as odoo_profile, measure(env) as theirs:
+        odoo_invoice_ids = _invoice_orders(env["sale.order"].browse(orders[:count].ids)).ids
+    if len(invoice_ids) != count or len(odoo_invoice_ids) != count:
+        raise AssertionError(
+            f"{len(invoice_ids)} and {len(odoo_invoice_ids)} invoices made, {count} expected"
+        )
+    invoices = env["account.move"].browse(invoice_ids)
+    unpaid = invoices.filtered(lambda m: m.payment_state not in ("paid", "in_payment"))
+    not_done = env["payment.request"].browse(requests[:count].ids).filtered(lambda r: r.state != "done")
+    if unpaid or not_done:
+        raise AssertionError(f"invoices not settled: {unpaid}; requests not done: {not_done}")
+    row = Row(
+        "3",
+        "Create invoices from paid requests (wizard, regular, posted) vs `_create_invoices()` + "
+        "`action_post()` on orders without requests",
+        f"{count} orders",
+        queries=ours.queries / count,
+        baseline_queries=theirs.queries / count,
+        ms=1000 * ours.seconds / count,
+        baseline_ms=1000 * theirs.seconds / count,
+    )
+    _compare(row)
+    if not row.met:
+        row.why += " — " + _invoice_extra_queries(profile, odoo_profile, count)
+    details = _profile_lines(profile, count, ours) + _profile_lines(
+        odoo_profile, count, theirs, baseline=True
+    )
+    details.append("(methods are nested: _create_invoices holds _create_order_invoices and message_post,")
+    details.append(" action_post holds _link_payment_requests and _reconcile_payment_requests)")
+    return Result([row], [("3. Invoice paid requests: where the queries go", details)])
+
+
+# ----------------------------------------------------------------------
+# 4. Reminders
+# ----------------------------------------------------------------------
+
+REMINDER_METHODS = [
+    ("payment.request", "search"),
+    ("payment.request", "_lock_for_reminder"),
+    ("payment.request", "_send_reminders"),
+    ("payment.request", "_check_can_remind"),
+    ("payment.request", "_post_reminder"),
+    ("payment.request", "_portal_ensure_token"),
+    ("payment.request", "message_post_with_source"),
+]
+ODOO_REMINDER_METHODS = [("payment.request", "message_post_with_source")]
+
+
+def _savepoint(env, name):
+    env.flush_all()
+    env.cr.execute(f"SAVEPOINT {name}")
+
+
+def _rollback_to(env, name):
+    """Undo everything since the savepoint, Odoo's caches included."""
+    env.cr.execute(f"ROLLBACK TO SAVEPOINT {name}")
+    env.invalidate_all()
+    env.transaction.clear()
+    env.cr.precommit.clear()
+    env.cr.postcommit.clear()
+
+
+def _first_reminder_template(company):
+    levels = company.payment_request_reminder_level_ids.sorted(lambda level: (level.sequence, level.id))
+    return levels[:1].mail_template_id
+
+
+def _remind_baseline(template, requests):
+    """Odoo: post the same template on each record through the chatter."""
+    for request in requests:
+        request.message_post_with_source(
+            template, subtype_xmlid="mail.mt_comment", email_layout_xmlid=REMINDER_LAYOUT
+        )
+
+
+def _check_reminded(requests):
+    missing = requests.filtered(lambda r: r.reminder_count != 1)
+    if missing:
+        raise AssertionError(f"{len(missing)} requests were not reminded, e.g. {missing[:3]}")
+
+
+def reminders_vs_odoo(env, factory, sizes):
+    """The reminders cron on ``sizes['reminders']`` due requests against
+    Odoo posting the first level's template on the same records (a
+    savepoint undoes the cron in between). Warm-up: five requests reminded
+    by each side first, which the cron then skips (reminded today)."""
+    count = sizes["reminders"]
+    factory.company.payment_request_auto_reminder = True
+    requests = factory.overdue_requests(count + 5)
+    template = _first_reminder_template(factory.company)
+    warm = requests[count:]
+    warm._send_reminders()
+    _remind_baseline(template, warm)
+    _savepoint(env, "reminders")
+    env = _fresh_env(env)
+    with MethodProfile(env, REMINDER_METHODS) as profile, measure(env) as ours:
+        env["payment.request"]._cron_send_reminders()
+    _check_reminded(env["payment.request"].browse(requests[:count].ids))
+    _rollback_to(env, "reminders")
+    env = _fresh_env(env)
+    records = env["payment.request"].browse(requests[:count].ids)
+    with MethodProfile(env, ODOO_REMINDER_METHODS) as odoo_profile, measure(env) as theirs:
+        _remind_baseline(env["mail.template"].browse(template.id), records)
+    row = Row(
+        "4",
+        "Reminders cron (`_cron_send_reminders`) vs `message_post_with_source` of the same template, "
+        "in a loop",
+        f"{count} due requests",
+        queries=ours.queries / count,
+        baseline_queries=theirs.queries / count,
+        ms=1000 * ours.seconds / count,
+        baseline_ms=1000 * theirs.seconds / count,
+    )
+    _compare(row, query_target=False)
+    row.target = f"time ratio ≤ {RATIO_TARGET}"
+    details = _profile_lines(profile, count, ours) + _profile_lines(
+        odoo_profile, count, theirs, baseline=True
+    )
+    details.append("(nested: _send_reminders holds _check_can_remind and _post_reminder, which holds")
+    details.append(" _portal_ensure_token and message_post_with_source)")
+    return Result([row], [("4. Reminders: where the queries go", details)])
+
+
+def reminders_scale(env, factory, sizes):
+    """The reminders cron at two sizes, to show that the queries per
+    reminder do not grow with the number of due requests. Without
+    wkhtmltopdf the PDF attachment is rendered as HTML elsewhere; here it is
+    not rendered at all (a fixed stub) to fit the larger size in the time
+    budget: the report's cost does not depend on the number of requests.
+    Each customer has 20 due requests at both sizes."""
+    small, large = sizes["reminders_scale"]
+    # The first mail to a customer costs a few more queries (its signup
+    # data): give each customer the same number of requests at both sizes.
+    per_customer = 20
+    factory.company.payment_request_auto_reminder = True
+    warm = factory.overdue_requests(5)
+    warm._send_reminders()
+    results, batches = {}, {}
+    report = env.registry["ir.actions.report"]
+    original = report._render_qweb_pdf
+    report._render_qweb_pdf = lambda self, report_ref, res_ids=None, data=None: (b"%PDF-1.4 stub", "pdf")
+    try:
+        for size in (small, large):
+            env, factory = _fresh_factory(env, factory)
+            _savepoint(env, "scale")
+            request_ids = factory.overdue_requests(
+                size, offset=5, customer_count=max(size // per_customer, 1)
+            ).ids
+            env = _fresh_env(env)
+            with (
+                MethodProfile(env, [("payment.request", "_send_reminders")]) as profile,
+                measure(env) as result,
+            ):
+                env["payment.request"]._cron_send_reminders()
+            _check_reminded(env["payment.request"].browse(request_ids))
+            results[size] = result
+            batches[size] = profile.calls["payment.request._send_reminders"]
+            _rollback_to(env, "scale")
+    finally:
+        report._render_qweb_pdf = original
+    per_small = results[small].queries / small
+    per_large = results[large].queries / large
+    growth = per_large / per_small
+    time_growth = (results[large].seconds / large) / (results[small].seconds / small)
+    rows = [
+        Row(
+            "4b",
+            f"Reminders cron, PDF stubbed: {small} due requests",
+            f"{small}",
+            queries=per_small,
+            ms=1000 * results[small].seconds / small,
+        ),
+        Row(
+            "4b",
+            f"Reminders cron, PDF stubbed: {large} due requests",
+            f"{large}",
+            queries=per_large,
+            ms=1000 * results[large].seconds / large,
+            ratio=growth,
+            target=f"queries/reminder at {large} ÷ at {small} ≤ {QUERY_GROWTH_TARGET}",
+            met=growth <= QUERY_GROWTH_TARGET,
+            why="" if growth <= QUERY_GROWTH_TARGET else f"queries per reminder grew {growth:.2f}x",
+        ),
+    ]
+    details = [
+        f"queries per reminder: {per_small:.2f} at {small}, {per_large:.2f} at {large} (x{growth:.3f})",
+        f"time per reminder: {1000 * results[small].seconds / small:.1f} ms at {small}, "
+        f"{1000 * results[large].seconds / large:.1f} ms at {large} (x{time_growth:.2f})",
+    ]
+    for size, calls in batches.items():
+        batch_size = size / len(calls)
+        details.append(
+            f"{size} requests, ms per reminder in each batch of the cron: "
+            + ", ".join(f"{1000 * seconds / batch_size:.0f}" for _queries, seconds in calls)
+        )
+    return Result(rows, [("4b. Reminders at two sizes", details)])
+
+
+# ----------------------------------------------------------------------
+# 5. Bank matching
+# ----------------------------------------------------------------------
+
+MATCH_METHODS = [
+    ("payment.request", "search"),
+    ("account.bank.statement.line", "_link_payment_requests"),
+    ("account.bank.statement.line", "_lock_for_payment_request"),
+    ("payment.request", "_lock_for_payment"),
+    ("account.bank.statement.line", "_check_payment_request_link"),
+    ("account.bank.statement.line", "_seek_for_lines"),
+    ("account.bank.statement.line", "_get_unmatched_payment_lines"),
+    ("account.move", "write"),
+    ("payment.request", "message_post"),
+]
+
+
+def bank_matching(env, factory, sizes):
+    """Automatic link of statement lines carrying the structured reference
+    of some of many open requests, at two sizes (twice the lines and twice
+    the requests the second time). The requests are inserted in SQL from
+    one made by the ORM; the lines are made by the ORM with the link
+    switched off, outside the measure."""
+    results = []
+    details = []
+    for lines_count, requests_count in sizes["matching"]:
+        env, factory = _fresh_factory(env, factory)
+        _savepoint(env, "matching")
+        ids = factory.bulk_requests(requests_count)
+        step = requests_count // lines_count
+        requests = env["payment.request"].browse(ids[::step][:lines_count])
+        start = fields.Datetime.now()
+        st_lines = factory.statement_lines(requests)
+        made_in = (fields.Datetime.now() - start).total_seconds()
+        env = _fresh_env(env)
+        st_lines = env["account.bank.statement.line"].browse(st_lines.ids)
+        with MethodProfile(env, MATCH_METHODS) as profile, rows_read() as rows, measure(env) as result:
+            linked = st_lines._payment_request_auto_link()
+        if len(linked) != lines_count:
+            raise AssertionError(f"{len(linked)} of {lines_count} lines linked")
+        link = profile.stats["account.bank.statement.line._link_payment_requests"]
+        lookup_queries = result.queries - link[1]
+        lookup_seconds = result.seconds - link[2]
+        results.append((lines_count, requests_count, result, rows[0], lookup_seconds))
+        details.append(
+            f"{lines_count} lines / {requests_count} requests: {result.queries} queries, "
+            f"{result.seconds:.1f} s, {rows[0] / lines_count:,.0f} rows read per line; outside the booking "
+            f"(parse, one search, checks per line, final flush): {lookup_queries} queries, "
+            f"{1000 * lookup_seconds:.0f} ms; booking (_link_payment_requests, per line): "
+            f"{link[1] / lines_count:.1f} queries, {1000 * link[2] / lines_count:.1f} ms "
+            f"(making the lines, not measured: {made_in:.0f} s)"
+        )
+        if lines_count == sizes["matching"][-1][0]:
+            details += [f"  {line}" for line in profile.lines(lines_count, result)]
+            details.append("  (nested: _link_payment_requests holds the methods listed after it)")
+        _rollback_to(env, "matching")
+    rows = []
+    for lines_count, requests_count, result, _lookup_q, _lookup_s in results:
+        rows.append(
+            Row(
+                "5",
+                "Bank matching: `_payment_request_auto_link()` (no Odoo equivalent in Community)",
+                f"{lines_count} lines / {requests_count} requests",
+                queries=result.queries / lines_count,
+                ms=1000 * result.seconds / lines_count,
+            )
+        )
+    (small_lines, small_requests, small, small_rows, small_rest) = results[0]
+    (large_lines, large_requests, large, large_rows, large_rest) = results[-1]
+    growth = large.seconds / small.seconds
+    rest_growth = large_rest / small_rest
+    rows_growth = (large_rows / large_lines) / (small_rows / small_lines)
+    query_growth = (large.queries / large_lines) / (small.queries / small_lines)
+    factor = large_lines / small_lines
+    limit = GROWTH_TARGET * factor / 2
+    misses = []
+    if growth > limit:
+        misses.append(f"time grew {growth:.2f}x for {factor:.0f}x the work")
+    if query_growth > QUERY_GROWTH_TARGET:
+        misses.append(f"queries per line grew {query_growth:.2f}x")
+    if rows_growth > QUERY_GROWTH_TARGET or rest_growth > limit:
+        misses.append(
+            f"same queries per line, but the rows read per line grew {rows_growth:.1f}x and the time "
+            f"outside `_link_payment_requests` {rest_growth:.1f}x: each link deletes the suspense line, "
+            "`unlink()` empties the whole ORM cache, and the next line of the loop in "
+            "`_payment_request_auto_link` refetches its fields for the whole prefetch set (all the lines, "
+            "their moves, all the requests), so the rows read grow with lines²"
+        )
+    # Per-line time fitted as a + b * lines from the two sizes, to tell what
+    # the issue's sizes would take when they were not run.
+    small_per_line, large_per_line = small.seconds / small_lines, large.seconds / large_lines
+    slope = (large_per_line - small_per_line) / (large_lines - small_lines)
+    intercept = small_per_line - slope * small_lines
+    for lines_count in (2000, 4000):
+        if lines_count > large_lines:
+            per_line = intercept + slope * lines_count
+            details.append(
+                f"extrapolated from the two sizes: {lines_count} lines would take {1000 * per_line:.0f} ms "
+                f"per line, {lines_count * per_line / 60:.0f} min in all"
+            )
+    rows.append(
+        Row(
+            "5",
+            f"Bank matching growth: {large_lines}/{large_requests} vs {small_lines}/{small_requests} "
+            "(ratio column = time growth factor)",
+            f"x{factor:.0f} lines, x{large_requests / small_requests:.0f} requests",
+            queries=large.queries / large_lines,
+            baseline_queries=small.queries / small_lines,
+            ratio=growth,
+            target=f"time growth ≤ {limit:.1f} (linear {factor:.1f}), also outside the booking; "
+            f"queries/line and rows read/line growth ≤ {QUERY_GROWTH_TARGET}",
+            met=not misses,
+            why="; ".join(misses),
+        )
+    )
+    return Result(rows, [("5. Bank matching: lookup and booking", details)])
+
+
+# ----------------------------------------------------------------------
+# 6. Outstanding requests
+# ----------------------------------------------------------------------
+
+# Out of 100 requests: 10 draft, 8 sent, 4 partially paid, 20 paid, 55 done, 3 cancelled.
+REQUEST_STATES = (
+    [("draft", 0.0)] * 10
+    + [("sent", 0.0)] * 8
+    + [("partial", 500.0)] * 4
+    + [("paid", 1210.0)] * 20
+    + [("done", 1210.0)] * 55
+    + [("cancel", 0.0)] * 3
+)
+# The same share of open invoices: 12 of 100.
+INVOICE_PAYMENT_STATES = ["not_paid"] * 8 + ["partial"] * 4 + ["paid"] * 88
+
+
+def _outstanding(model, domain):
+    model.search(domain, limit=80)
+    model.read_group(domain, ["amount_residual:sum"], ["partner_id"])
+
+
+def _explain(env, sql, params=None):
+    env.cr.execute(f"EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) {sql}", params)
+    return [row[0] for row in env.cr.fetchall()]
+
+
+def _indexes_used(plan):
+    used = []
+    for line in plan:
+        for marker in (
+            "Index Only Scan using ",
+            "Index Scan Backward using ",
+            "Index Scan using ",
+            "Bitmap Index Scan on ",
+        ):
+            if marker in line:
+                used.append(line.split(marker, 1)[1].split(" ")[0])
+                break
+    return used
+
+
+def _seq_scans(plan, table):
+    return [line.strip() for line in plan if f"Seq Scan on {table}" in line]
+
+
+def _recorded_select(recorded, table):
+    """Return the last recorded SELECT that reads ``table`` with a GROUP BY."""
+    for code, params in reversed(recorded):
+        text = str(code)
+        if text.lstrip().upper().startswith("SELECT") and f'FROM "{table}"' in text and "GROUP BY" in text:
+            return text, params
+    raise AssertionError(f"no grouped SELECT on {table} recorded")
+
+
+def outstanding_filter(env, factory, sizes):
+    """The Outstanding filter on ``sizes['outstanding']`` requests (search of
+    the first 80 and the residual summed per customer) against Odoo's Unpaid
+    filter on as many invoices, both inserted in SQL with 12% open, after
+    ANALYZE; ten rounds taken in turn, cache emptied, median time."""
+    count = sizes["outstanding"]
+    # No structured references: updating every row would leave two index
+    # entries per row until the next VACUUM, which this transaction cannot run.
+    factory.bulk_requests(count, states=REQUEST_STATES, references=False)
+    factory.bulk_invoices(count, INVOICE_PAYMENT_STATES)
+    env.cr.execute("ANALYZE payment_request")
+    env.cr.execute("ANALYZE account_move")
+    Request, Move = env["payment.request"], env["account.move"]
+    _outstanding(Request, OUTSTANDING_DOMAIN)
+    _outstanding(Move, UNPAID_INVOICE_DOMAIN)
+    ours, theirs = [], []
+    for _round in range(10):
+        env.invalidate_all()
+        with measure(env) as result:
+            _outstanding(Request, OUTSTANDING_DOMAIN)
+        ours.append(result)
+        env.invalidate_all()
+        with measure(env) as result:
+            _outstanding(Move, UNPAID_INVOICE_DOMAIN)
+        theirs.append(result)
+
+    # What search() runs is _search(domain, limit, order=_order).select();
+    # read_group's statement is taken from the cursor.
+    search_sql = Request._search(OUTSTANDING_DOMAIN, limit=80, order=Request._order).select()
+    search_plan = _explain(env, search_sql.code, search_sql.params)
+    with record_queries() as recorded:
+        env.invalidate_all()
+        Request.read_group(OUTSTANDING_DOMAIN, ["amount_residual:sum"], ["partner_id"])
+    group_code, group_params = _recorded_select(recorded, "payment_request")
+    group_plan = _explain(env, group_code, group_params)
+    odoo_sql = Move._search(UNPAID_INVOICE_DOMAIN, limit=80, order=Move._order).select()
+    odoo_plan = _explain(env, odoo_sql.code, odoo_sql.params)
+    with record_queries() as recorded:
+        env.invalidate_all()
+        Move.read_group(UNPAID_INVOICE_DOMAIN, ["amount_residual:sum"], ["partner_id"])
+    odoo_group_code, odoo_group_params = _recorded_select(recorded, "account_move")
+    odoo_group_plan = _explain(env, odoo_group_code, odoo_group_params)
+
+    row = Row(
+        "6",
+        "Outstanding filter: `search(state in sent/partial, limit=80)` + `read_group(amount_residual:sum "
+        "by partner)` vs the same on invoices (Unpaid filter)",
+        f"{count} requests / {count} invoices",
+        queries=max(m.queries for m in ours),
+        baseline_queries=max(m.queries for m in theirs),
+        ms=1000 * statistics.median(m.seconds for m in ours),
+        baseline_ms=1000 * statistics.median(m.seconds for m in theirs),
+    )
+    _compare(row, query_target=False)
+    seq_scans = _seq_scans(search_plan, "payment_request") + _seq_scans(group_plan, "payment_request")
+    row.target += ", no Seq Scan on payment_request"
+    if seq_scans:
+        row.met = False
+        row.why = "; ".join(filter(None, [row.why, "Seq Scan on payment_request"]))
+    details = [
+        f"search indexes: {', '.join(_indexes_used(search_plan)) or 'none'}; "
+        f"read_group indexes: {', '.join(_indexes_used(group_plan)) or 'none'}; "
+        f"Odoo search indexes: {', '.join(_indexes_used(odoo_plan)) or 'none'}; "
+        f"Odoo read_group indexes: {', '.join(_indexes_used(odoo_group_plan)) or 'none'}",
+        "",
+        "search SQL: " + " ".join(search_sql.code.split()),
+        f"params: {search_sql.params}",
+        *search_plan,
+        "",
+        "read_group SQL: " + " ".join(group_code.split()),
+        f"params: {group_params}",
+        *group_plan,
+        "",
+        "Odoo (invoices) search SQL: " + " ".join(odoo_sql.code.split()),
+        *odoo_plan,
+        "",
+        "Odoo (invoices) read_group plan:",
+        *odoo_group_plan,
+    ]
+    return Result([row], [("6. Outstanding filter: EXPLAIN ANALYZE (after ANALYZE)", details)])
+
+
+# ----------------------------------------------------------------------
+
+BENCHMARKS = [
+    ("1", register_single),
+    ("2", register_batch),
+    ("3", invoice_paid_requests),
+    ("4", reminders_vs_odoo),
+    ("4b", reminders_scale),
+    ("5", bank_matching),
+    ("6", outstanding_filter),
+]
