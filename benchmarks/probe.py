@@ -8,12 +8,15 @@ so that they count where they were made.
 """
 
 import functools
+import re
 import threading
 import time
 from collections import Counter
 from contextlib import contextmanager
 
 import odoo.sql_db
+
+FROM_TABLE = re.compile(r'\bFROM\s+"?(\w+)"?', re.IGNORECASE)
 
 
 class Measure:
@@ -55,12 +58,17 @@ class MethodProfile:
         self.methods = methods  # [(model, method)]
         self.stats = {}  # "model.method" -> [calls, queries, seconds]
         self.calls = {}  # "model.method" -> [(queries, seconds) of each outermost call]
+        self.missing = []  # "model.method" that the model does not have
         self._restore = []
 
     def __enter__(self):
         for model, name in self.methods:
             cls = self.env.registry[model]
             key = f"{model}.{name}"
+            if not hasattr(cls, name):
+                # The addon changes: profile what exists, say what does not.
+                self.missing.append(key)
+                continue
             self.stats[key] = [0, 0, 0.0]
             self.calls[key] = []
             original = getattr(cls, name)
@@ -115,24 +123,29 @@ class MethodProfile:
             f"whole operation, flush included: {total.queries / per:.1f} queries and "
             f"{1000 * total.seconds / per:.1f} ms per record"
         )
+        if self.missing:
+            lines.append(f"not in this version of the code: {', '.join(self.missing)}")
         return lines
 
 
 @contextmanager
 def rows_read():
-    """Yield a one-item list that ends up holding the number of rows the
-    SELECT statements of the block returned (through the cursor's hooks)."""
-    total = [0]
+    """Yield a Counter that ends up holding, per table, the number of rows
+    the SELECT statements of the block returned (through the cursor's
+    hooks); the table is the first one after FROM."""
+    rows = Counter()
 
     def hook(cr, query, params, start, delay):
-        if cr._obj.rowcount > 0 and str(query).lstrip()[:6].upper() == "SELECT":
-            total[0] += cr._obj.rowcount
+        text = str(query)
+        if cr._obj.rowcount > 0 and text.lstrip()[:6].upper() == "SELECT":
+            match = FROM_TABLE.search(text)
+            rows[match.group(1) if match else "?"] += cr._obj.rowcount
 
     thread = threading.current_thread()
     previous = getattr(thread, "query_hooks", None)
     thread.query_hooks = (*(previous or ()), hook)
     try:
-        yield total
+        yield rows
     finally:
         if previous is None:
             del thread.query_hooks
