@@ -79,9 +79,11 @@ class AccountBankStatementLine(models.Model):
             st_line = st_line.with_prefetch()
             for reference in refs:
                 request = by_reference.get((st_line.company_id, reference))
-                if not request or request.currency_id != st_line._get_payment_request_currency():
+                if not request:
                     continue
                 request = request.with_prefetch()
+                if request.currency_id != st_line._get_payment_request_currency():
+                    continue
                 if request.currency_id.compare_amounts(st_line.amount, request.amount_residual) > 0:
                     continue
                 st_line._link_payment_requests(request, automatic=True)
