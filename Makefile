@@ -8,6 +8,8 @@ BUILD := .build
 DB_TEST ?= payment_request_test
 DB_DEMO ?= payment_request_demo
 DB_BENCH ?= payment_request_bench
+# Extra options of benchmarks/run.py, e.g. BENCH_ARGS=--full (the issues' sizes).
+BENCH_ARGS ?=
 HTTP_PORT ?= 8069
 ADDONS := payment_request payment_request_account_reconcile_oca
 comma := ,
@@ -112,4 +114,4 @@ bench: venv postgres conf
 	-@dropdb --if-exists $(DB_BENCH) >/dev/null 2>&1
 	$(ODOO) -c $(ODOO_CONF) -d $(DB_BENCH) -i payment_request,l10n_be --stop-after-init --without-demo=all \
 		--logfile=$(BUILD)/bench-install.log
-	$(PY) benchmarks/run.py --config $(ODOO_CONF) --database $(DB_BENCH)
+	$(PY) benchmarks/run.py --config $(ODOO_CONF) --database $(DB_BENCH) $(BENCH_ARGS)

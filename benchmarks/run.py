@@ -50,7 +50,7 @@ QUICK_SIZES = {
 # The sizes of the issue; an hour or more on 2 cores.
 FULL_SIZES = {
     **DEFAULT_SIZES,
-    "reminders": 1000,
+    "reminders": 5000,
     "reminders_scale": (500, 5000),
     "matching": ((2000, 20000), (4000, 40000)),
 }

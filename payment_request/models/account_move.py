@@ -67,15 +67,24 @@ class AccountMove(models.Model):
 
     def _reconcile_payment_requests(self):
         """Settle each invoice with the money already received for its
-        requests, as the outstanding-credits widget would."""
+        requests, as the outstanding-credits widget would
+        (``js_assign_outstanding_line``), but for all invoices in one
+        reconciliation plan: the plan keeps the residuals of the lines it
+        shares between invoices, so a credit larger than one invoice goes on
+        to the next, and whatever is left stays open on the credit line."""
+        plan = []
         for invoice in self:
-            for line in invoice._get_payment_request_credit_lines():
-                if invoice.currency_id.is_zero(invoice.amount_residual) or invoice.payment_state in (
-                    "paid",
-                    "in_payment",
-                ):
-                    break
-                invoice.js_assign_outstanding_line(line.id)
+            if invoice.payment_state in ("paid", "in_payment", "reversed"):
+                continue
+            credit_lines = invoice._get_payment_request_credit_lines()
+            for account in credit_lines.account_id:
+                lines = (invoice.line_ids | credit_lines).filtered(
+                    lambda line, account=account: line.account_id == account and not line.reconciled
+                )
+                if lines & invoice.line_ids:
+                    plan.append(lines)
+        if plan:
+            self.env["account.move.line"]._reconcile_plan(plan)
 
     def action_view_payment_requests(self):
         """Show the payment requests this invoice settles."""

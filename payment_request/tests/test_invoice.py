@@ -74,6 +74,10 @@ class TestInvoiceFromRequests(PaymentRequestCommon):
         self.assertEqual(invoice.amount_residual, 410.0)
         self.assertTrue(all(self.receivable_lines(first | second).mapped("reconciled")))
         self.assertEqual((first | second).mapped("state"), ["done", "done"])
+        note = invoice.message_ids.filtered(lambda m: "Invoice created from payment requests" in m.body)
+        self.assertEqual(len(note), 1)
+        self.assertIn(f"{first.name}, {second.name}", note.body)
+        self.assertEqual(note.subtype_id, self.env.ref("mail.mt_note"))
 
     def test_orders_of_different_customers(self):
         order_b = self.create_order(self.partner_b, 100.0)
@@ -155,6 +159,41 @@ class TestInvoiceFromRequests(PaymentRequestCommon):
         invoice_a = invoices.filtered(lambda m: m.partner_id == self.partner_a)
         self.assertEqual(invoice_a.payment_request_ids, request_a)
         self.assertEqual(invoice_a.amount_residual, 910.0)
+
+    def test_one_payment_settles_two_invoices_posted_together(self):
+        """Two down payment invoices of the same order, posted in one batch:
+        the request's single payment pays the first, its rest goes to the
+        second, and what is left stays an outstanding credit."""
+        request = self.create_request(amount=1210.0)
+        payment = self.register_payment(request)
+        advance = self.env["sale.advance.payment.inv"].with_context(
+            active_model="sale.order", active_ids=self.order.ids
+        )
+        invoices = self.env["account.move"]
+        for amount in (500.0, 400.0):
+            wizard = advance.create(
+                {
+                    "advance_payment_method": "fixed",
+                    "fixed_amount": amount,
+                    "sale_order_ids": [Command.set(self.order.ids)],
+                }
+            )
+            invoices |= wizard._create_invoices(self.order)
+        self.assertEqual(invoices.mapped("state"), ["draft", "draft"])
+        invoices.action_post()
+        self.assertEqual(invoices.mapped("payment_state"), ["paid", "paid"])
+        self.assertEqual(invoices.mapped("amount_residual"), [0.0, 0.0])
+        payment_line = self.receivable_lines(request)
+        self.assertEqual(payment_line.move_id, payment.move_id)
+        self.assertEqual(
+            sorted(payment_line.matched_debit_ids.mapped("amount")), [400.0, 500.0], "each invoice once"
+        )
+        self.assertEqual(payment_line.matched_debit_ids.debit_move_id.move_id, invoices)
+        self.assertFalse(payment_line.reconciled)
+        self.assertEqual(payment_line.amount_residual, -310.0, "the rest stays an outstanding credit")
+        self.assertEqual(request.amount_paid, 1210.0, "the money is counted once")
+        self.assertEqual(request.state, "done")
+        self.assert_balanced(invoices | payment.move_id)
 
     def test_reset_to_draft_and_cancel_undo(self):
         request = self.create_request(amount=300.0)

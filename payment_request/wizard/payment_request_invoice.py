@@ -1,3 +1,5 @@
+from markupsafe import escape
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -79,17 +81,21 @@ class PaymentRequestInvoice(models.TransientModel):
         orders = self.payment_request_ids.sale_order_id
         invoice_by_order = self._create_order_invoices(orders)
         invoices = self.env["account.move"]
+        bodies = {}
         for order in orders:
             requests = self.payment_request_ids.filtered(lambda r, order=order: r.sale_order_id == order)
             invoice = invoice_by_order[order]
             invoice.payment_request_ids = [fields.Command.link(r.id) for r in requests]
-            invoice.message_post(
-                body=self.env._(
+            bodies[invoice.id] = escape(
+                self.env._(
                     "Invoice created from payment requests %(requests)s.",
-                    requests=", ".join(requests.mapped("name")),
+                    requests=", ".join(requests.sorted("name").mapped("name")),
                 )
             )
             invoices |= invoice
+        # One note per invoice, logged in one batch (no notification to send):
+        # the user has just created these invoices.
+        invoices._message_log_batch(bodies=bodies)
         return invoices
 
     def _create_order_invoices(self, orders):
