@@ -14,6 +14,8 @@ import time
 from collections import Counter
 from contextlib import contextmanager
 
+import psycopg2
+
 import odoo.sql_db
 
 FROM_TABLE = re.compile(r'\bFROM\s+"?(\w+)"?', re.IGNORECASE)
@@ -190,3 +192,16 @@ def top_tables(recorded, limit=6):
             table = words[upper.index(keyword) + 1]
         kinds[f"{verb} {table}".strip()] += 1
     return [f"{kind}: {count}" for kind, count in kinds.most_common(limit)]
+
+
+def vacuum(database):
+    """VACUUM ANALYZE the database, so that a benchmark meets neither the dead
+    rows nor the statistics left by the rolled-back one before it."""
+    _name, info = odoo.sql_db.connection_info_for(database)
+    connection = psycopg2.connect(**info)
+    try:
+        connection.autocommit = True
+        with connection.cursor() as cr:
+            cr.execute("VACUUM ANALYZE")
+    finally:
+        connection.close()

@@ -20,8 +20,6 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-import psycopg2
-
 import odoo
 from odoo import SUPERUSER_ID, api
 
@@ -103,19 +101,6 @@ def machine_facts(env):
     ]
 
 
-def vacuum(database):
-    """VACUUM ANALYZE the database, so that a benchmark meets neither the dead
-    rows nor the statistics left by the rolled-back one before it."""
-    _name, info = odoo.sql_db.connection_info_for(database)
-    connection = psycopg2.connect(**info)
-    try:
-        connection.autocommit = True
-        with connection.cursor() as cr:
-            cr.execute("VACUUM ANALYZE")
-    finally:
-        connection.close()
-
-
 def render_html_instead_of_pdf(registry):
     """Render report attachments as HTML, as Odoo's own tests do: this
     machine may lack wkhtmltopdf, and both sides of a comparison render the
@@ -163,6 +148,7 @@ def main(argv=None):
     # path must be set up first.
     sys.path.insert(0, str(HERE.parent))
     from benchmarks import cases, fixtures
+    from benchmarks.probe import vacuum
 
     sizes_name = "full" if args.full else "quick" if args.quick else "default"
     sizes = {"full": FULL_SIZES, "quick": QUICK_SIZES, "default": DEFAULT_SIZES}[sizes_name]
