@@ -498,10 +498,6 @@ class PaymentRequest(models.Model):
                 remaining = self.search_count([*domain, ("id", "not in", seen_ids)])
                 self.env["ir.cron"]._notify_progress(done=len(locked), remaining=remaining)
                 break
-            # Called directly: start the next batch with an empty cache, as the
-            # scheduler's commit does, so that the cache does not grow with
-            # every batch and slow each one down.
-            self.env.invalidate_all()
         return done
 
     def _lock_for_reminder(self, today):
