@@ -66,6 +66,24 @@ def _compare(row, query_target=True):
     return row
 
 
+def _per_record_row(number, label, size, count, ours, theirs):
+    """Return a row of the queries and milliseconds per record of both sides."""
+    return Row(
+        number,
+        label,
+        size,
+        queries=ours.queries / count,
+        baseline_queries=theirs.queries / count,
+        ms=1000 * ours.seconds / count,
+        baseline_ms=1000 * theirs.seconds / count,
+    )
+
+
+def _both_profiles(profile, odoo_profile, count, ours, theirs):
+    """Return the profile lines of our side, then of Odoo's."""
+    return _profile_lines(profile, count, ours) + _profile_lines(odoo_profile, count, theirs, baseline=True)
+
+
 def _profile_lines(profile, records, total, baseline=False):
     who = "Odoo" if baseline else "payment_request"
     lines = [f"{who}, per record:"]
@@ -210,18 +228,15 @@ def register_batch(env, factory, sizes):
         ours += result
     for result in theirs_list:
         theirs += result
-    row = Row(
+    row = _per_record_row(
         "2",
         "Register payment, requests one by one vs invoices one by one",
         f"{count} + {count}",
-        queries=ours.queries / count,
-        baseline_queries=theirs.queries / count,
-        ms=1000 * ours.seconds / count,
-        baseline_ms=1000 * theirs.seconds / count,
+        count,
+        ours,
+        theirs,
     )
-    details = _profile_lines(profile, count, ours) + _profile_lines(
-        odoo_profile, count, theirs, baseline=True
-    )
+    details = _both_profiles(profile, odoo_profile, count, ours, theirs)
     return Result([_compare(row)], [("2. Register payments one by one: where the queries go", details)])
 
 
@@ -311,22 +326,19 @@ def invoice_paid_requests(env, factory, sizes):
     not_done = env["payment.request"].browse(requests[:count].ids).filtered(lambda r: r.state != "done")
     if unpaid or not_done:
         raise AssertionError(f"invoices not settled: {unpaid}; requests not done: {not_done}")
-    row = Row(
+    row = _per_record_row(
         "3",
         "Create invoices from paid requests (wizard, regular, posted) vs `_create_invoices()` + "
         "`action_post()` on orders without requests",
         f"{count} orders",
-        queries=ours.queries / count,
-        baseline_queries=theirs.queries / count,
-        ms=1000 * ours.seconds / count,
-        baseline_ms=1000 * theirs.seconds / count,
+        count,
+        ours,
+        theirs,
     )
     _compare(row)
     if not row.met:
         row.why += " — " + _invoice_extra_queries(profile, odoo_profile, count)
-    details = _profile_lines(profile, count, ours) + _profile_lines(
-        odoo_profile, count, theirs, baseline=True
-    )
+    details = _both_profiles(profile, odoo_profile, count, ours, theirs)
     details.append("(methods are nested: _create_invoices holds _create_order_invoices and message_post,")
     details.append(" action_post holds _link_payment_requests and _reconcile_payment_requests)")
     return Result([row], [("3. Invoice paid requests: where the queries go", details)])
@@ -403,21 +415,18 @@ def reminders_vs_odoo(env, factory, sizes):
     records = env["payment.request"].browse(requests[:count].ids)
     with MethodProfile(env, ODOO_REMINDER_METHODS) as odoo_profile, measure(env) as theirs:
         _remind_baseline(env["mail.template"].browse(template.id), records)
-    row = Row(
+    row = _per_record_row(
         "4",
         "Reminders cron (`_cron_send_reminders`) vs `message_post_with_source` of the same template, "
         "in a loop",
         f"{count} due requests",
-        queries=ours.queries / count,
-        baseline_queries=theirs.queries / count,
-        ms=1000 * ours.seconds / count,
-        baseline_ms=1000 * theirs.seconds / count,
+        count,
+        ours,
+        theirs,
     )
     _compare(row, query_target=False)
     row.target = f"time ratio ≤ {RATIO_TARGET}"
-    details = _profile_lines(profile, count, ours) + _profile_lines(
-        odoo_profile, count, theirs, baseline=True
-    )
+    details = _both_profiles(profile, odoo_profile, count, ours, theirs)
     details.append("(nested: _send_reminders holds _check_can_remind and _post_reminder, which holds")
     details.append(" _portal_ensure_token and message_post_with_source)")
     return Result([row], [("4. Reminders: where the queries go", details)])

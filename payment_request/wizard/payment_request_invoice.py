@@ -78,12 +78,11 @@ class PaymentRequestInvoice(models.TransientModel):
                 )
 
     def _create_invoices(self):
-        orders = self.payment_request_ids.sale_order_id
-        invoice_by_order = self._create_order_invoices(orders)
+        requests_by_order = self.payment_request_ids.grouped("sale_order_id")
+        invoice_by_order = self._create_order_invoices(requests_by_order)
         invoices = self.env["account.move"]
         bodies = {}
-        for order in orders:
-            requests = self.payment_request_ids.filtered(lambda r, order=order: r.sale_order_id == order)
+        for order, requests in requests_by_order.items():
             invoice = invoice_by_order[order]
             invoice.payment_request_ids = [fields.Command.link(r.id) for r in requests]
             bodies[invoice.id] = escape(
@@ -98,17 +97,17 @@ class PaymentRequestInvoice(models.TransientModel):
         invoices._message_log_batch(bodies=bodies)
         return invoices
 
-    def _create_order_invoices(self, orders):
-        """Return ``{order: invoice}``, made by the sale module: the regular
-        invoices of all orders in one batch, one invoice per order, or a down
-        payment invoice per order."""
+    def _create_order_invoices(self, requests_by_order):
+        """Return ``{order: invoice}`` for the orders of ``requests_by_order``
+        (``{order: its selected requests}``), made by the sale module: the
+        regular invoices of all orders in one batch, one invoice per order, or
+        a down payment invoice per order."""
         if self.invoice_mode == "down_payment":
             return {
-                order: self._create_down_payment_invoice(
-                    order, self.payment_request_ids.filtered(lambda r, order=order: r.sale_order_id == order)
-                )
-                for order in orders
+                order: self._create_down_payment_invoice(order, requests)
+                for order, requests in requests_by_order.items()
             }
+        orders = self.payment_request_ids.sale_order_id
         invoices = orders._create_invoices(grouped=True, final=True)
         invoice_by_order = {invoice.invoice_line_ids.sale_line_ids.order_id: invoice for invoice in invoices}
         missing = orders.filtered(lambda order: order not in invoice_by_order)
