@@ -16,7 +16,11 @@ comma := ,
 empty :=
 space := $(empty) $(empty)
 MODULES := $(subst $(space),$(comma),$(ADDONS))
-TEST_MODULES := $(MODULES),l10n_be
+TEST_MODULES := $(MODULES),l10n_be,sale_management
+# make run: the Sales app and the Belgian chart beside the addons, in Dutch
+# and French, and a Belgian demo company (scripts/demo_belgium.py).
+DEMO_MODULES := $(TEST_MODULES)
+DEMO_LANGS := nl_BE,fr_BE
 # account_reconcile_oca and its OCA dependencies are pinned wheels installed in
 # the venv by scripts/install_oca_addons.sh, which prints their directory.
 OCA_ADDONS_DIR := $(BUILD)/oca-addons-dir
@@ -92,8 +96,10 @@ run: venv postgres conf
 		$(ODOO) -c $(ODOO_CONF) -d $(DB_DEMO) -u $(MODULES) --stop-after-init --logfile=$(BUILD)/run-update.log; \
 	else \
 		echo "Creating $(DB_DEMO) with demo data..."; \
-		$(ODOO) -c $(ODOO_CONF) -d $(DB_DEMO) -i $(TEST_MODULES) --stop-after-init --logfile=$(BUILD)/run-install.log; \
+		$(ODOO) -c $(ODOO_CONF) -d $(DB_DEMO) -i $(DEMO_MODULES) --load-language=$(DEMO_LANGS) \
+			--stop-after-init --logfile=$(BUILD)/run-install.log || exit 1; \
 	fi
+	@$(ODOO) shell -c $(ODOO_CONF) -d $(DB_DEMO) --no-http --logfile=$(BUILD)/run-demo.log < scripts/demo_belgium.py
 	@echo "Serving http://localhost:$(HTTP_PORT) (login admin / password admin)"
 	$(ODOO) -c $(ODOO_CONF) -d $(DB_DEMO) --db-filter='^$(DB_DEMO)$$'
 

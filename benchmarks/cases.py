@@ -375,7 +375,7 @@ def _rollback_to(env, name):
 
 
 def _first_reminder_template(company):
-    levels = company.payment_request_reminder_level_ids.sorted(lambda level: (level.sequence, level.id))
+    levels = company.env["payment.request.reminder.level"]._get_company_levels(company)
     return levels[:1].mail_template_id
 
 

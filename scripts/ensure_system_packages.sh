@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install the Debian packages that Odoo's requirements build against, and
-# chromium for the tours, when they are missing.
+# chromium for the tours, wkhtmltopdf for the PDFs, and poppler-utils, zbar-tools
+# and the DejaVu fonts for the PDF tests, when they are missing.
 set -e
-wanted="libpq-dev libldap2-dev libsasl2-dev chromium"
+wanted="libpq-dev libldap2-dev libsasl2-dev chromium wkhtmltopdf poppler-utils zbar-tools fonts-dejavu-core"
 missing=""
 for pkg in $wanted; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"

@@ -9,3 +9,4 @@ from . import account_payment
 from . import account_move
 from . import account_bank_statement_line
 from . import res_partner_bank
+from . import mail_template

@@ -192,11 +192,9 @@ class PaymentRequest(models.Model):
     invoice_count = fields.Integer(compute="_compute_invoice_count")
     auto_reminder = fields.Boolean(
         string="Automatic Reminders",
-        compute="_compute_auto_reminder",
-        store=True,
-        readonly=False,
-        precompute=True,
-        help="Remind the customer automatically while the request waits for money.",
+        default=True,
+        help="Uncheck to never remind the customer of this request automatically. "
+        "Reminders go out while the company's setting Send automatic reminders is on.",
     )
     reminder_count = fields.Integer(string="Reminders Sent", readonly=True, copy=False)
     last_reminder_date = fields.Date(readonly=True, copy=False)
@@ -212,6 +210,10 @@ class PaymentRequest(models.Model):
         copy=False,
     )
     note = fields.Html()
+    pdf_unavailable = fields.Boolean(
+        compute="_compute_pdf_unavailable",
+        help="This server cannot make PDFs: mails go out without the request's PDF.",
+    )
 
     _sql_constraints = [
         (
@@ -341,11 +343,6 @@ class PaymentRequest(models.Model):
         for request in self:
             request.payment_reference_normalized = normalize_reference(request.payment_reference)
 
-    @api.depends("company_id")
-    def _compute_auto_reminder(self):
-        for request in self:
-            request.auto_reminder = request.company_id.payment_request_auto_reminder
-
     @api.depends(
         "state",
         "auto_reminder",
@@ -353,8 +350,6 @@ class PaymentRequest(models.Model):
         "reminder_count",
         "last_reminder_date",
         "reminder_retry_date",
-        "company_id.payment_request_reminder_level_ids.delay_days",
-        "company_id.payment_request_reminder_level_ids.sequence",
     )
     def _compute_next_reminder_date(self):
         for request in self:
@@ -449,9 +444,7 @@ class PaymentRequest(models.Model):
 
     def _get_reminder_levels(self):
         self.ensure_one()
-        return self.company_id.payment_request_reminder_level_ids.sorted(
-            lambda level: (level.sequence, level.id)
-        )
+        return self.env["payment.request.reminder.level"]._get_company_levels(self.company_id)
 
     def _get_next_reminder_level(self):
         """Return the level of the next reminder, or nothing after the last."""
@@ -576,7 +569,7 @@ class PaymentRequest(models.Model):
         self.ensure_one()
         self._portal_ensure_token()
         self._mollie_ensure_link()
-        self.message_post_with_source(
+        self.with_context(payment_request_mail=True).message_post_with_source(
             level.mail_template_id,
             subtype_xmlid="mail.mt_comment",
             email_layout_xmlid="mail.mail_notification_layout_with_responsible_signature",
@@ -753,6 +746,7 @@ class PaymentRequest(models.Model):
                 "default_composition_mode": "comment",
                 "default_email_layout_xmlid": "mail.mail_notification_layout_with_responsible_signature",
                 "mark_payment_request_as_sent": True,
+                "payment_request_mail": True,
                 "force_email": True,
             },
         }
@@ -760,7 +754,26 @@ class PaymentRequest(models.Model):
     def message_post(self, **kwargs):
         if self.env.context.get("mark_payment_request_as_sent"):
             self.filtered(lambda r: not r.is_sent and r.state != "cancel").write({"is_sent": True})
-        return super().message_post(**kwargs)
+        message = super().message_post(**kwargs)
+        if self.env.context.get("payment_request_mail") and not self._can_render_pdf():
+            self._message_log(body=self._get_pdf_unavailable_message())
+        return message
+
+    @api.model
+    def _can_render_pdf(self):
+        """Return whether this server can make PDFs (wkhtmltopdf works)."""
+        return self.env["ir.actions.report"].get_wkhtmltopdf_state() in ("ok", "upgrade")
+
+    @api.model
+    def _get_pdf_unavailable_message(self):
+        return self.env._(
+            "Sent without the PDF of the payment request: this server cannot make PDFs "
+            "(wkhtmltopdf is missing). Ask your administrator to install it."
+        )
+
+    @api.depends_context("uid")
+    def _compute_pdf_unavailable(self):
+        self.pdf_unavailable = not self._can_render_pdf()
 
     def action_mark_sent(self):
         """Mark the request as sent without mailing it (handed over another way)."""
@@ -820,6 +833,11 @@ class PaymentRequest(models.Model):
             "target": "new",
             "context": {"default_payment_request_ids": self.ids},
         }
+
+    def action_preview_payment_request(self):
+        """Show the request as the customer sees it on the portal."""
+        self.ensure_one()
+        return {"type": "ir.actions.act_url", "target": "self", "url": self.get_portal_url()}
 
     def action_view_invoices(self):
         """Show the invoices made from this request."""

@@ -15,7 +15,9 @@ class ResCompany(models.Model):
     )
     payment_request_auto_reminder = fields.Boolean(
         string="Send automatic reminders",
-        help="Remind customers of their overdue payment requests by mail, " "following the reminder levels.",
+        help="Remind customers by mail of every open, overdue payment request of the "
+        "company, the existing ones included, following the reminder levels. A request "
+        "or a customer can be excluded on its own.",
     )
     payment_request_auto_link = fields.Boolean(
         string="Link bank transactions automatically",
@@ -40,6 +42,7 @@ class ResCompany(models.Model):
         comodel_name="payment.request.reminder.level",
         inverse_name="company_id",
         string="Payment Request Reminder Levels",
+        help="The company's own reminder levels; without any, the default levels apply.",
     )
 
     @api.constrains("payment_request_mollie_api_key")
@@ -50,37 +53,3 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     self.env._("A Mollie API key starts with test_ or live_, followed by letters and digits.")
                 )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        companies = super().create(vals_list)
-        companies._create_default_payment_request_reminder_levels()
-        return companies
-
-    def _create_default_payment_request_reminder_levels(self):
-        """Give each company without levels the three default ones."""
-        defaults = [
-            (10, 3, "Friendly reminder", "payment_request.mail_template_payment_request_reminder_1"),
-            (20, 7, "Second reminder", "payment_request.mail_template_payment_request_reminder_2"),
-            (30, 14, "Final notice", "payment_request.mail_template_payment_request_reminder_3"),
-        ]
-        vals_list = []
-        for company in self.filtered(lambda c: not c.payment_request_reminder_level_ids):
-            for sequence, delay, name, template_xmlid in defaults:
-                template = self.env.ref(template_xmlid, raise_if_not_found=False)
-                if not template:
-                    # The templates load after this model during the install:
-                    # the data file calls this method again once they exist.
-                    break
-                vals_list.append(
-                    {
-                        "company_id": company.id,
-                        "sequence": sequence,
-                        "delay_days": delay,
-                        "name": name,
-                        "mail_template_id": template.id,
-                    }
-                )
-        # sudo: levels are configuration the company owns; creating a company
-        # (an administrator's act) must give it its defaults.
-        self.env["payment.request.reminder.level"].sudo().create(vals_list)

@@ -14,4 +14,8 @@ class ResPartnerBank(models.Model):
         # default is L. Only our own QR codes change.
         if qr_method == "sct_qr" and self.env.context.get("payment_request_qr"):
             params["barLevel"] = "M"
+            # Drawn at 128 px, a code of 40-odd modules is blurred by the
+            # scaling and the JPEG compression of the PDF: banking apps and
+            # zbar fail to read it. Drawn large and shown small, it stays sharp.
+            params["width"] = params["height"] = 512
         return params

@@ -63,3 +63,11 @@ class SaleOrder(models.Model):
             action["views"] = [(False, "form")]
             action["res_id"] = self.payment_request_ids.id
         return action
+
+    def _get_payment_request_invoiceable_lines(self):
+        """Return the order's lines a regular invoice would bill now (not its
+        down payments): what sale's own Create Invoice would invoice."""
+        self.ensure_one()
+        return self._get_invoiceable_lines(final=True).filtered(
+            lambda line: not line.is_downpayment and not line.display_type
+        )

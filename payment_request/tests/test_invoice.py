@@ -144,6 +144,51 @@ class TestInvoiceFromRequests(PaymentRequestCommon):
         self.assertEqual(self.receivable_lines(request).matched_debit_ids.debit_move_id.move_id, down_payment)
         self.assertFalse(self.env["account.move"].search([("move_type", "=", "out_refund")]))
 
+    def open_invoice_wizard(self, requests):
+        action = requests.action_create_invoice()
+        return Form(self.env[action["res_model"]].with_context(**action["context"]))
+
+    def test_default_choice_paid_before_delivery(self):
+        """Paid before delivery: nothing can be invoiced on the order, so the
+        wizard proposes a down payment of the money received, and its
+        default path ends in an invoice, not an error."""
+        self.product_a.invoice_policy = "delivery"
+        order = self.create_order(self.partner_a, 1000.0)
+        request = self.create_request(order=order, amount=500.0)
+        self.register_payment(request, amount=500.0)
+        wizard_form = self.open_invoice_wizard(request)
+        self.assertEqual(wizard_form.invoice_mode, "down_payment")
+        self.assertIn(order.name, wizard_form.invoice_mode_reason)
+        self.assertIn("down payment", wizard_form.invoice_mode_reason)
+        wizard_form.post_invoice = True
+        result = wizard_form.save().action_create_invoices()
+        invoice = self.env["account.move"].browse(result["res_id"])
+        self.assertEqual(invoice.amount_total, 500.0)
+        self.assertEqual(invoice.payment_state, "paid", "the payment settles it")
+        self.assertEqual(request.state, "done")
+
+    def test_default_choice_regular_when_there_is_something_to_invoice(self):
+        request = self.create_request(amount=300.0)
+        self.register_payment(request)
+        wizard_form = self.open_invoice_wizard(request)
+        self.assertEqual(wizard_form.invoice_mode, "regular")
+        self.assertIn("regular invoice", wizard_form.invoice_mode_reason)
+        result = wizard_form.save().action_create_invoices()
+        invoice = self.env["account.move"].browse(result["res_id"])
+        self.assertEqual(invoice.amount_total, 1210.0)
+
+    def test_default_choice_nothing_received_nothing_delivered(self):
+        """Nothing to invoice and no money: the wizard says why, and Create
+        Invoice gives a clear error, not a crash."""
+        self.product_a.invoice_policy = "delivery"
+        order = self.create_order(self.partner_a, 1000.0)
+        request = self.create_request(order=order, amount=500.0)
+        wizard_form = self.open_invoice_wizard(request)
+        self.assertEqual(wizard_form.invoice_mode, "regular")
+        self.assertIn("deliver the order first", wizard_form.invoice_mode_reason)
+        with self.assertRaisesRegex(UserError, "nothing to invoice"):
+            wizard_form.save().action_create_invoices()
+
     def test_standard_invoice_button_and_batch_post(self):
         order_b = self.create_order(self.partner_b, 100.0)
         request_a = self.create_request(amount=300.0)

@@ -2,7 +2,6 @@ from datetime import date, timedelta
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -19,7 +18,7 @@ class TestPaymentRequestReminders(PaymentRequestCommon, MockEmail):
     def setUpClass(cls):
         super().setUpClass()
         cls.company.payment_request_auto_reminder = True
-        cls.levels = cls.company.payment_request_reminder_level_ids.sorted("sequence")
+        cls.levels = cls.env["payment.request.reminder.level"]._get_company_levels(cls.company)
 
     def new_due_request(self, partner=None, amount=100.0, **vals):
         order = self.order if partner is None else self.create_order(partner, 1000.0)
@@ -44,13 +43,21 @@ class TestPaymentRequestReminders(PaymentRequestCommon, MockEmail):
             | self.env.ref("payment_request.mail_template_payment_request_reminder_2")
             | self.env.ref("payment_request.mail_template_payment_request_reminder_3"),
         )
+        self.assertEqual(
+            self.levels,
+            self.env.ref("payment_request.payment_request_reminder_level_1")
+            | self.env.ref("payment_request.payment_request_reminder_level_2")
+            | self.env.ref("payment_request.payment_request_reminder_level_3"),
+            "the default levels are data of the addon",
+        )
         new_company = self.env["res.company"].create({"name": "Fresh company"})
-        self.assertEqual(new_company.payment_request_reminder_level_ids.mapped("delay_days"), [3, 7, 14])
+        levels = self.env["payment.request.reminder.level"]._get_company_levels(new_company)
+        self.assertEqual(levels.mapped("delay_days"), [3, 7, 14])
         self.assertTrue(self.env.ref("payment_request.ir_cron_payment_request_reminders").active)
 
     def test_levels_over_time(self):
         request = self.new_due_request()
-        self.assertTrue(request.auto_reminder, "defaults from the company")
+        self.assertTrue(request.auto_reminder, "a request is reminded unless excluded")
         self.assertEqual(request.next_reminder_date, DUE + timedelta(days=3))
 
         self.assertFalse(self.run_cron(DUE + timedelta(days=2)))
@@ -189,5 +196,48 @@ class TestPaymentRequestReminders(PaymentRequestCommon, MockEmail):
         self.levels[0].delay_days = 5
         request = self.new_due_request()
         self.assertEqual(request.next_reminder_date, DUE + timedelta(days=5))
-        self.company.payment_request_reminder_level_ids = [Command.delete(level.id) for level in self.levels]
+        self.levels.unlink()
         self.assertFalse(request.next_reminder_date)
+
+    def test_company_levels_replace_the_defaults(self):
+        request = self.new_due_request()
+        self.env["payment.request.reminder.level"].create(
+            {
+                "name": "Only reminder",
+                "company_id": self.company.id,
+                "delay_days": 10,
+                "mail_template_id": self.levels[0].mail_template_id.id,
+            }
+        )
+        self.assertEqual(request._get_reminder_levels().mapped("name"), ["Only reminder"])
+        self.assertEqual(request.next_reminder_date, DUE + timedelta(days=10))
+
+    def test_level_names_translated(self):
+        self.env["res.lang"]._activate_lang("nl_BE")
+        self.env["res.lang"]._activate_lang("fr_BE")
+        self.env["ir.module.module"]._load_module_terms(
+            ["payment_request"], ["nl_BE", "fr_BE"], overwrite=True
+        )
+        self.assertEqual(
+            self.levels.with_context(lang="nl_BE").mapped("name"),
+            ["Vriendelijke herinnering", "Tweede herinnering", "Laatste aanmaning"],
+        )
+        self.assertEqual(
+            self.levels.with_context(lang="fr_BE").mapped("name"),
+            ["Rappel amical", "Deuxième rappel", "Dernier rappel"],
+        )
+
+    def test_setting_switched_on_covers_existing_requests(self):
+        """Requests sent and overdue before the setting was switched on get
+        their first reminder at the next run."""
+        self.company.payment_request_auto_reminder = False
+        request = self.new_due_request()
+        other = self.new_due_request(partner=self.partner_b)
+        self.partner_b.email = "partner_b@customer.example.com"
+        self.assertFalse(self.run_cron(DUE + timedelta(days=20)), "setting off: nothing goes out")
+        self.assertEqual(request.reminder_count, 0)
+        self.company.payment_request_auto_reminder = True
+        mails = self.run_cron(DUE + timedelta(days=21))
+        self.assertEqual(len(mails), 2)
+        self.assertEqual(mails.recipient_ids, self.partner_a | self.partner_b)
+        self.assertEqual((request | other).mapped("reminder_count"), [1, 1])

@@ -1,3 +1,4 @@
+from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 
 from .common import PaymentRequestCommon
@@ -15,3 +16,42 @@ class TestPaymentRequestUi(PaymentRequestCommon, HttpCase):
         self.assertEqual(request.state, "paid")
         self.assertEqual(request.payment_ids.amount, 300.0)
         self.assertEqual(request.payment_ids.memo, f"{request.payment_reference} - tour note")
+
+    def test_whole_flow_in_dutch_tour(self):
+        """Order -> Betaalverzoek -> Verzenden -> Betaling -> Openstaande
+        betaalverzoeken -> Factuur maken -> Koppel, clicked in nl_BE."""
+        self.env["res.lang"]._activate_lang("nl_BE")
+        self.env["ir.module.module"].search(
+            [("name", "in", ("base", "web", "mail", "sale", "account", "portal", "payment_request"))]
+        )._update_translations(["nl_BE"], overwrite=True)
+        # A salesperson who also does the books, as in a small company.
+        self.env.user.write(
+            {"lang": "nl_BE", "groups_id": [Command.link(self.env.ref("sales_team.group_sale_manager").id)]}
+        )
+        self.company.payment_request_auto_link = False
+        order = self.create_order(self.partner_a, 1000.0)
+        waiting = self.create_request(amount=250.0)
+        statement_line = self.env["account.bank.statement.line"].create(
+            {
+                "journal_id": self.bank_journal.id,
+                "date": fields.Date.today(),
+                "payment_ref": f"Tour overschrijving {waiting.payment_reference}",
+                "amount": 250.0,
+                "partner_id": self.partner_a.id,
+            }
+        )
+        self.start_tour(
+            f"/odoo/action-sale.action_orders/{order.id}",
+            "payment_request_flow_nl_tour",
+            login=self.env.user.login,
+        )
+        request = order.payment_request_ids
+        self.assertEqual(len(request), 1)
+        self.assertEqual(request.amount, 1210.0)
+        self.assertEqual(request.state, "done")
+        self.assertEqual(request.payment_ids.memo, f"{request.payment_reference} - betaald aan de toonbank")
+        invoice = request.invoice_ids
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(invoice.payment_state, "paid", "the payment received settles the invoice")
+        self.assertEqual(waiting.state, "paid", "Koppel linked the bank transaction")
+        self.assertTrue(statement_line.is_reconciled)

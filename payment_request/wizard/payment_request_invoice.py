@@ -19,7 +19,10 @@ class PaymentRequestInvoice(models.TransientModel):
             ("down_payment", "Down payment of the amount received"),
         ],
         string="Invoice",
-        default="regular",
+        compute="_compute_invoice_mode",
+        store=True,
+        readonly=False,
+        precompute=True,
         required=True,
         help="Regular: invoice what the orders have to invoice, as the order's "
         "Create Invoice button does.\\n"
@@ -31,6 +34,52 @@ class PaymentRequestInvoice(models.TransientModel):
         help="Post the invoices right away: the payments received settle them.",
     )
     order_count = fields.Integer(compute="_compute_order_count")
+    invoice_mode_reason = fields.Char(
+        string="Why this invoice",
+        compute="_compute_invoice_mode_reason",
+    )
+
+    @api.depends("payment_request_ids")
+    def _compute_invoice_mode(self):
+        """A regular invoice when every order has something to invoice; a
+        down payment of the money received otherwise (a customer who pays
+        before delivery has nothing delivered to invoice yet)."""
+        for wizard in self:
+            orders = wizard.payment_request_ids.sale_order_id
+            nothing_to_invoice = orders.filtered(
+                lambda order: not order._get_payment_request_invoiceable_lines()
+            )
+            received = any(not r.currency_id.is_zero(r.amount_paid) for r in wizard.payment_request_ids)
+            wizard.invoice_mode = "down_payment" if nothing_to_invoice and received else "regular"
+
+    @api.depends("invoice_mode", "payment_request_ids")
+    def _compute_invoice_mode_reason(self):
+        for wizard in self:
+            orders = wizard.payment_request_ids.sale_order_id
+            nothing_to_invoice = orders.filtered(
+                lambda order: not order._get_payment_request_invoiceable_lines()
+            )
+            if wizard.invoice_mode == "down_payment" and nothing_to_invoice:
+                wizard.invoice_mode_reason = self.env._(
+                    "Nothing on %(orders)s can be invoiced yet (nothing delivered): the money "
+                    "received is invoiced as a down payment, which the final invoice deducts.",
+                    orders=", ".join(nothing_to_invoice.mapped("name")),
+                )
+            elif wizard.invoice_mode == "down_payment":
+                wizard.invoice_mode_reason = self.env._(
+                    "The money received is invoiced as a down payment, which the final invoice deducts."
+                )
+            elif nothing_to_invoice:
+                wizard.invoice_mode_reason = self.env._(
+                    "Nothing on %(orders)s can be invoiced yet and no money was received: "
+                    "deliver the order first.",
+                    orders=", ".join(nothing_to_invoice.mapped("name")),
+                )
+            else:
+                wizard.invoice_mode_reason = self.env._(
+                    "The orders have products to invoice: a regular invoice, "
+                    "which the money received settles."
+                )
 
     @api.depends("payment_request_ids")
     def _compute_order_count(self):
@@ -66,6 +115,18 @@ class PaymentRequestInvoice(models.TransientModel):
                     requests=", ".join(closed.mapped("name")),
                 )
             )
+        if self.invoice_mode == "regular":
+            nothing = requests.sale_order_id.filtered(
+                lambda order: not order._get_payment_request_invoiceable_lines()
+            )
+            if nothing:
+                raise UserError(
+                    self.env._(
+                        "There is nothing to invoice on %(orders)s yet: deliver the order first, "
+                        "or invoice the money received as a down payment.",
+                        orders=", ".join(nothing.mapped("name")),
+                    )
+                )
         if self.invoice_mode == "down_payment":
             unpaid = requests.filtered(lambda r: r.currency_id.is_zero(r.amount_paid))
             if unpaid:

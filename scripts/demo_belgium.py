@@ -1,0 +1,222 @@
+# ruff: noqa: F821 (`env` comes from `odoo-bin shell`)
+"""Give the demo database a Belgian company, run by `make run` through
+`odoo-bin shell` after the install:
+
+- *Schrijnwerkerij Vermeulen BV* in Gent, in EUR, with the Belgian chart
+  (l10n_be), a VAT number, an IBAN on its bank journal and automatic
+  reminders switched on; it is the administrator's default company;
+- customers who speak Dutch, French and English, with email addresses;
+- quotations and orders, and payment requests in every state, whose PDFs
+  carry a working EPC QR code.
+
+Running it again changes nothing.
+"""
+
+from datetime import timedelta
+
+from odoo import Command, fields
+
+COMPANY_XMLID = "payment_request_demo_be.company"
+
+
+def xmlid(record, name):
+    env["ir.model.data"]._update_xmlids(
+        [{"xml_id": f"payment_request_demo_be.{name}", "record": record, "noupdate": True}]
+    )
+
+
+def lang(code):
+    env["res.lang"]._activate_lang(code)
+    return code
+
+
+def make_company():
+    vals = {}
+    if "iap_enrich_auto_done" in env["res.company"]._fields:
+        # partner_autocomplete would look the new company up on Odoo's IAP
+        # servers: the demo stays on this machine.
+        vals["iap_enrich_auto_done"] = True
+    company = env["res.company"].create(
+        {
+            **vals,
+            "name": "Schrijnwerkerij Vermeulen BV",
+            "street": "Kortrijksesteenweg 112",
+            "zip": "9000",
+            "city": "Gent",
+            "country_id": env.ref("base.be").id,
+            "currency_id": env.ref("base.EUR").id,
+            "vat": "BE0477472701",
+            "email": "info@vermeulen-schrijnwerk.example",
+            "phone": "+32 9 123 45 67",
+            "website": "https://vermeulen-schrijnwerk.example",
+            "payment_request_auto_reminder": True,
+        }
+    )
+    xmlid(company, "company")
+    env["account.chart.template"].try_loading("be_comp", company=company, install_demo=False)
+    bank = env["res.partner.bank"].create(
+        {
+            "acc_number": "BE68 5390 0754 7034",
+            "partner_id": company.partner_id.id,
+            "bank_id": env["res.bank"].create({"name": "Belfius Bank", "bic": "GKCCBEBB"}).id,
+            "allow_out_payment": True,
+        }
+    )
+    journal = env["account.journal"].search(
+        [*env["account.journal"]._check_company_domain(company), ("type", "=", "bank")], limit=1
+    )
+    journal.bank_account_id = bank
+    admin = env.ref("base.user_admin")
+    admin.write({"company_ids": [Command.link(company.id)], "company_id": company.id, "lang": lang("nl_BE")})
+    return company
+
+
+def make_customers(company):
+    vals = [
+        ("bakkerij", "Bakkerij De Gouden Korst BV", "BE0403019261", "nl_BE", "Gent", "Veldstraat 10"),
+        ("atelier", "Atelier Lumière SRL", "BE0404616494", "fr_BE", "Namur", "Rue de Fer 4"),
+        ("jansens", "An Janssens", False, "nl_BE", "Brugge", "Steenstraat 7"),
+        ("dubois", "Marc Dubois", False, "fr_BE", "Liège", "Place du Marché 2"),
+        ("smith", "Ellen Smith", False, "en_US", "Antwerpen", "Meir 50"),
+    ]
+    customers = {}
+    for key, name, vat, code, city, street in vals:
+        partner = env["res.partner"].create(
+            {
+                "name": name,
+                "is_company": bool(vat),
+                "vat": vat,
+                "lang": lang(code),
+                "email": f"{key}@customer.example",
+                "street": street,
+                "city": city,
+                "country_id": env.ref("base.be").id,
+                "company_id": False,
+            }
+        )
+        xmlid(partner, f"partner_{key}")
+        customers[key] = partner
+    return customers
+
+
+def make_products(company):
+    tax = env["account.tax"].search(
+        [
+            *env["account.tax"]._check_company_domain(company),
+            ("type_tax_use", "=", "sale"),
+            ("amount", "=", 21),
+        ],
+        limit=1,
+    )
+    products = {}
+    for key, name, price, policy, kind in (
+        ("kitchen", "Maatwerk keuken in eik", 12400.0, "delivery", "consu"),
+        ("table", "Eiken tafel 220 x 100", 2350.0, "delivery", "consu"),
+        ("placement", "Plaatsing (per uur)", 65.0, "order", "service"),
+    ):
+        product = env["product.product"].create(
+            {
+                "name": name,
+                "type": kind,
+                "list_price": price,
+                "invoice_policy": policy,
+                "taxes_id": [Command.set(tax.ids)],
+                "company_id": company.id,
+            }
+        )
+        xmlid(product, f"product_{key}")
+        products[key] = product
+    return products
+
+
+def make_order(company, customer, lines, confirm=True, days_ago=0):
+    order = env["sale.order"].create(
+        {
+            "company_id": company.id,
+            "partner_id": customer.id,
+            "date_order": fields.Datetime.now() - timedelta(days=days_ago),
+            "order_line": [
+                Command.create({"product_id": product.id, "product_uom_qty": qty}) for product, qty in lines
+            ],
+        }
+    )
+    if confirm:
+        order.action_confirm()
+    return order
+
+
+def make_request(order, days_ago=0, **vals):
+    today = fields.Date.context_today(order)
+    request = env["payment.request"].create(
+        {
+            "sale_order_id": order.id,
+            "date": today - timedelta(days=days_ago),
+            "date_due": today - timedelta(days=days_ago) + timedelta(days=14),
+            **vals,
+        }
+    )
+    return request
+
+
+def register(request, amount, memo):
+    wizard = (
+        env["payment.request.register"]
+        .with_context(default_payment_request_id=request.id)
+        .create({"amount": amount, "note": memo})
+    )
+    wizard.action_register_payment()
+
+
+def main():
+    global env
+    if env.ref(COMPANY_XMLID, raise_if_not_found=False):
+        print("The Belgian demo company exists already.")
+        return
+    company = make_company()
+    # The rest is made in the Belgian company, as its users would.
+    env = env(context=dict(env.context, allowed_company_ids=[company.id]))
+    company = company.with_env(env)
+    customers = make_customers(company)
+    products = make_products(company)
+    p = products
+
+    # A quotation, and a request on it still in draft: 30 %.
+    quotation = make_order(
+        company, customers["bakkerij"], [(p["kitchen"], 1), (p["placement"], 16)], confirm=False
+    )
+    make_request(quotation, amount_type="percentage", percentage=30)
+    # Sent, waiting for the money.
+    order = make_order(company, customers["atelier"], [(p["table"], 2)])
+    make_request(order, amount=1500.0).action_mark_sent()
+    # Sent and overdue: the reminders cron will write to the customer.
+    order = make_order(company, customers["jansens"], [(p["table"], 1)], days_ago=30)
+    make_request(order, days_ago=30, amount=1000.0).action_mark_sent()
+    # Partially paid.
+    order = make_order(company, customers["dubois"], [(p["kitchen"], 1)])
+    request = make_request(order, amount=5000.0)
+    request.action_mark_sent()
+    register(request, 2000.0, "Eerste deel")
+    # Paid, waiting for the invoice.
+    order = make_order(company, customers["smith"], [(p["table"], 1), (p["placement"], 4)])
+    request = make_request(order, amount_type="remaining")
+    request.action_mark_sent()
+    register(request, request.amount, "Volledig betaald")
+    # Done: paid, then invoiced as a down payment; the payment settles it.
+    order = make_order(company, customers["bakkerij"], [(p["table"], 3)], days_ago=10)
+    request = make_request(order, days_ago=10, amount=2000.0)
+    request.action_mark_sent()
+    register(request, 2000.0, "Voorschot")
+    wizard = (
+        env["payment.request.invoice"]
+        .with_context(default_payment_request_ids=request.ids)
+        .create({"invoice_mode": "down_payment", "post_invoice": True})
+    )
+    wizard.action_create_invoices()
+    # Cancelled.
+    order = make_order(company, customers["atelier"], [(p["placement"], 10)])
+    make_request(order, amount=300.0).action_cancel()
+    env.cr.commit()
+    print(f"Belgian demo company {company.name} created (id {company.id}).")
+
+
+main()
