@@ -134,6 +134,7 @@ def make_order(company, customer, lines, confirm=True, days_ago=0):
         {
             "company_id": company.id,
             "partner_id": customer.id,
+            "user_id": env.ref("base.user_admin").id,
             "date_order": fields.Datetime.now() - timedelta(days=days_ago),
             "order_line": [
                 Command.create({"product_id": product.id, "product_uom_qty": qty}) for product, qty in lines

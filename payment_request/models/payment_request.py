@@ -150,6 +150,7 @@ class PaymentRequest(models.Model):
         index=True,
         tracking=True,
         copy=False,
+        group_expand="_expand_states",
     )
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
     payment_reference = fields.Char(
@@ -306,6 +307,10 @@ class PaymentRequest(models.Model):
     def _compute_state(self):
         for request in self:
             request.state = request._get_state()
+
+    def _expand_states(self, states, domain):
+        """Show every state as a kanban column, in the workflow's order."""
+        return [key for key, _label in self._fields["state"].selection]
 
     def _get_state(self):
         """Return the state the request is in; other modules extend this

@@ -217,7 +217,9 @@ class TestConcurrency(ConcurrencyMixin, TransactionCase):
             results = self.run_in_parallel(race)
             for result in results:
                 self.assertTrue(
-                    result in (0, 1, "paid") or "could not serialize" in str(result),
+                    # The cron also reminds the demo data's overdue requests:
+                    # what it did to this request is checked below.
+                    isinstance(result, int) or result == "paid" or "could not serialize" in str(result),
                     f"unexpected: {result!r}",
                 )
             with self.committed_env() as env:
