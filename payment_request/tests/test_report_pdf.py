@@ -158,3 +158,12 @@ class TestRequestPdf(PaymentRequestCommon, HttpCase, MockEmail):
         self.assertEqual(request.reminder_count, 1, "the reminder went out")
         self.assertEqual(len(self._new_mails), 1)
         self.assertTrue(request.message_ids.filtered(lambda m: "wkhtmltopdf" in (m.body or "")))
+
+    def test_portal_offers_no_pdf_without_pdf_support(self):
+        request = self.create_request(amount=300.0)
+        url = request.get_portal_url()
+        self.assertIn("o_payment_request_download", self.url_open(url).text)
+        with patch.object(type(self.env["ir.actions.report"]), "get_wkhtmltopdf_state", return_value="install"):
+            page = self.url_open(url).text
+        self.assertIn(request.payment_reference, page)
+        self.assertNotIn("o_payment_request_download", page, "no download that would fail")
