@@ -163,7 +163,9 @@ class TestRequestPdf(PaymentRequestCommon, HttpCase, MockEmail):
         request = self.create_request(amount=300.0)
         url = request.get_portal_url()
         self.assertIn("o_payment_request_download", self.url_open(url).text)
-        with patch.object(type(self.env["ir.actions.report"]), "get_wkhtmltopdf_state", return_value="install"):
+        with patch.object(
+            type(self.env["ir.actions.report"]), "get_wkhtmltopdf_state", return_value="install"
+        ):
             page = self.url_open(url).text
         self.assertIn(request.payment_reference, page)
         self.assertNotIn("o_payment_request_download", page, "no download that would fail")

@@ -45,20 +45,14 @@ class PaymentRequestInvoice(models.TransientModel):
         down payment of the money received otherwise (a customer who pays
         before delivery has nothing delivered to invoice yet)."""
         for wizard in self:
-            orders = wizard.payment_request_ids.sale_order_id
-            nothing_to_invoice = orders.filtered(
-                lambda order: not order._get_payment_request_invoiceable_lines()
-            )
+            nothing_to_invoice = wizard._get_orders_with_nothing_to_invoice()
             received = any(not r.currency_id.is_zero(r.amount_paid) for r in wizard.payment_request_ids)
             wizard.invoice_mode = "down_payment" if nothing_to_invoice and received else "regular"
 
     @api.depends("invoice_mode", "payment_request_ids")
     def _compute_invoice_mode_reason(self):
         for wizard in self:
-            orders = wizard.payment_request_ids.sale_order_id
-            nothing_to_invoice = orders.filtered(
-                lambda order: not order._get_payment_request_invoiceable_lines()
-            )
+            nothing_to_invoice = wizard._get_orders_with_nothing_to_invoice()
             if wizard.invoice_mode == "down_payment" and nothing_to_invoice:
                 wizard.invoice_mode_reason = self.env._(
                     "Nothing on %(orders)s can be invoiced yet (nothing delivered): the money "
@@ -85,6 +79,13 @@ class PaymentRequestInvoice(models.TransientModel):
     def _compute_order_count(self):
         for wizard in self:
             wizard.order_count = len(wizard.payment_request_ids.sale_order_id)
+
+    def _get_orders_with_nothing_to_invoice(self):
+        """Return the orders of the selected requests that a regular invoice
+        could not bill yet (nothing delivered, or all invoiced)."""
+        return self.payment_request_ids.sale_order_id.filtered(
+            lambda order: not order._get_payment_request_invoiceable_lines()
+        )
 
     def action_create_invoices(self):
         """Make one invoice per sale order of the selected requests, link the
@@ -116,9 +117,7 @@ class PaymentRequestInvoice(models.TransientModel):
                 )
             )
         if self.invoice_mode == "regular":
-            nothing = requests.sale_order_id.filtered(
-                lambda order: not order._get_payment_request_invoiceable_lines()
-            )
+            nothing = self._get_orders_with_nothing_to_invoice()
             if nothing:
                 raise UserError(
                     self.env._(
