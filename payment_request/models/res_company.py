@@ -51,7 +51,8 @@ class ResCompany(models.Model):
         default="vat_customers",
         required=True,
         help="Whose advance payments must be invoiced by the 15th of the month after the money "
-        "arrived (Belgian VAT: WBTW art. 17 §1 and 22bis, KB nr. 1 art. 4 and 5).",
+        "arrived (Belgian VAT: WBTW art. 17 §1 and art. 22bis, KB nr. 1 as amended by the KB of "
+        "18 December 2015).",
     )
     payment_request_invoice_deadline_days = fields.Integer(
         string="Invoice deadline warning days",

@@ -1,5 +1,7 @@
+import os
 from datetime import date
 
+import polib
 from freezegun import freeze_time
 
 from odoo import Command
@@ -268,3 +270,10 @@ class TestInvoiceDeadline(PaymentRequestCommon):
             1,
             "asked once",
         )
+
+    def test_dutch_wording(self):
+        i18n = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "i18n")
+        nl = {entry.msgid: entry.msgstr for entry in polib.pofile(os.path.join(i18n, "nl.po"))}
+        self.assertEqual(nl["Invoice the received advance payment"], "Factuur opmaken voor ontvangen voorschot")
+        self.assertEqual(nl["To Invoice (VAT)"], "Te factureren (btw)")
+        self.assertEqual(nl["Invoice Deadline Passed"], "Factuurtermijn verstreken")
