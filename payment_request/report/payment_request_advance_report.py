@@ -13,9 +13,7 @@ class PaymentRequestAdvanceReport(models.Model):
     _rec_name = "date"
     _order = "date desc, id desc"
 
-    payment_request_id = fields.Many2one(
-        comodel_name="payment.request", string="Payment Request", readonly=True
-    )
+    payment_request_id = fields.Many2one(comodel_name="payment.request", readonly=True)
     sale_order_id = fields.Many2one(comodel_name="sale.order", string="Order", readonly=True)
     partner_id = fields.Many2one(comodel_name="res.partner", string="Customer", readonly=True)
     user_id = fields.Many2one(comodel_name="res.users", string="Salesperson", readonly=True)

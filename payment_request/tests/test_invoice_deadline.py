@@ -150,7 +150,9 @@ class TestInvoiceDeadline(PaymentRequestCommon):
         self.pay_on("2026-03-03", request)
         self.assertEqual(request.amount_uninvoiced, 300.0)
         self.assertFalse(request.invoice_deadline, "a customer without a VAT number under vat_customers")
-        self.assertFalse(self.env["payment.request"].search([("invoice_deadline", "!=", False), ("id", "=", request.id)]))
+        self.assertFalse(
+            self.env["payment.request"].search([("invoice_deadline", "!=", False), ("id", "=", request.id)])
+        )
         self.company.payment_request_invoice_deadline_scope = "all"
         self.assertEqual(request.invoice_deadline, date(2026, 4, 15))
         self.company.payment_request_invoice_deadline_scope = "none"
@@ -200,7 +202,9 @@ class TestInvoiceDeadline(PaymentRequestCommon):
             self.invoice_requests(request, mode="down_payment")
         self.run_cron("2026-04-13")
         self.assertFalse(self.deadline_activities(request))
-        done = request.message_ids.filtered(lambda message: message.mail_activity_type_id == self.activity_type)
+        done = request.message_ids.filtered(
+            lambda message: message.mail_activity_type_id == self.activity_type
+        )
         self.assertEqual(len(done), 1, "marked done in the chatter")
 
     def test_auto_invoice(self):
@@ -259,14 +263,20 @@ class TestInvoiceDeadline(PaymentRequestCommon):
             self.assertFalse(request.invoice_deadline)
         self.assertFalse(failing.invoice_ids)
         self.assertEqual(failing.invoice_deadline, date(2026, 4, 15))
-        notes = failing.message_ids.filtered(lambda message: "could not be made automatically" in message.body)
+        notes = failing.message_ids.filtered(
+            lambda message: "could not be made automatically" in message.body
+        )
         self.assertEqual(len(notes), 1)
         self.assertIn("without a sale order", notes.body)
-        failed = failing.activity_ids.filtered(lambda activity: activity.summary == "Automatic invoice failed")
+        failed = failing.activity_ids.filtered(
+            lambda activity: activity.summary == "Automatic invoice failed"
+        )
         self.assertEqual(len(failed), 1)
         self.run_cron("2026-04-15")
         self.assertEqual(
-            len(failing.activity_ids.filtered(lambda activity: activity.summary == "Automatic invoice failed")),
+            len(
+                failing.activity_ids.filtered(lambda activity: activity.summary == "Automatic invoice failed")
+            ),
             1,
             "asked once",
         )
@@ -274,6 +284,8 @@ class TestInvoiceDeadline(PaymentRequestCommon):
     def test_dutch_wording(self):
         i18n = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "i18n")
         nl = {entry.msgid: entry.msgstr for entry in polib.pofile(os.path.join(i18n, "nl.po"))}
-        self.assertEqual(nl["Invoice the received advance payment"], "Factuur opmaken voor ontvangen voorschot")
+        self.assertEqual(
+            nl["Invoice the received advance payment"], "Factuur opmaken voor ontvangen voorschot"
+        )
         self.assertEqual(nl["To Invoice (VAT)"], "Te factureren (btw)")
         self.assertEqual(nl["Invoice Deadline Passed"], "Factuurtermijn verstreken")

@@ -37,8 +37,10 @@ def _get_invoiced_ratio(lines):
     return min(invoiced / total, 1.0)
 
 
+# One capability in its own file, as Mollie's: the invoice deadline of
+# advance payments under Belgian VAT.
 class PaymentRequest(models.Model):
-    _inherit = "payment.request"
+    _inherit = "payment.request"  # pylint: disable=consider-merging-classes-inherited
 
     invoice_deadline = fields.Date(
         compute="_compute_invoice_deadline",
@@ -298,4 +300,3 @@ class PaymentRequest(models.Model):
                 note=reason,
                 user_id=request._get_invoice_deadline_responsible().id,
             )
-
