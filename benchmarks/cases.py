@@ -5,6 +5,7 @@ returns the rows of the results table with the details that explain them.
 
 import statistics
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from odoo import api, fields
 
@@ -779,6 +780,113 @@ def outstanding_filter(env, factory, sizes):
 
 
 # ----------------------------------------------------------------------
+# 7. Invoice deadline cron
+# ----------------------------------------------------------------------
+
+DEADLINE_METHODS = [
+    ("payment.request", "_auto_invoice_due_requests"),
+    ("payment.request", "_close_met_invoice_deadline_activities"),
+    ("payment.request", "_get_invoice_deadline_activity_candidates"),
+    ("payment.request", "_schedule_invoice_deadline_activities"),
+    ("mail.activity", "create"),
+    ("mail.activity", "action_notify"),
+]
+
+
+def _deadline_salesperson(env, company):
+    """A salesperson with an email address, who is not the user running the
+    cron: the activities notify the salesperson, as they do in production."""
+    return (
+        env["res.users"]
+        .with_context(**fixtures.QUIET, no_reset_password=True)
+        .create(
+            {
+                "name": "Bench Salesperson",
+                "login": "bench_deadline_salesperson",
+                "email": "salesperson@bench.example.com",
+                "company_id": company.id,
+                "company_ids": [(6, 0, company.ids)],
+                "groups_id": [(6, 0, env.ref("sales_team.group_sale_salesman").ids)],
+            }
+        )
+    )
+
+
+def invoice_deadline_scale(env, factory, sizes):
+    """The invoice deadline cron (``_cron_invoice_deadlines``, called
+    directly: it goes on batch after batch) at two sizes, on paid requests
+    whose stored deadline is 3 days away (within the 5 warning days): it
+    gives each request's salesperson one activity, which notifies them. The
+    requests are inserted in SQL from one made by the ORM, with their
+    deadline and uninvoiced amount set as the payment would have computed
+    them; the measure is of the cron alone."""
+    small, large = sizes["deadline_scale"]
+    today = fields.Date.context_today(env["payment.request"])
+    salesperson = _deadline_salesperson(env, factory.company)
+    activity_type = env.ref("payment_request.mail_activity_type_payment_request_invoice")
+    results, profiles = {}, {}
+    for size in (small, large):
+        env, factory = _fresh_factory(env, factory)
+        _savepoint(env, "deadline")
+        request_ids = factory.bulk_requests(size, states=(("paid", fixtures.ORDER_TOTAL),), references=False)
+        env.cr.execute(
+            """
+            UPDATE payment_request
+               SET invoice_deadline = %s, amount_uninvoiced = amount, user_id = %s
+             WHERE id = ANY(%s)
+            """,
+            [today + timedelta(days=3), salesperson.id, request_ids],
+        )
+        env = _fresh_env(env)
+        with MethodProfile(env, DEADLINE_METHODS) as profile, measure(env) as result:
+            env["payment.request"]._cron_invoice_deadlines()
+        activities = env["mail.activity"].search_count(
+            [
+                ("res_model", "=", "payment.request"),
+                ("res_id", "in", request_ids),
+                ("activity_type_id", "=", activity_type.id),
+            ]
+        )
+        if activities != size:
+            raise AssertionError(f"{activities} activities for {size} requests")
+        results[size] = result
+        profiles[size] = profile
+        _rollback_to(env, "deadline")
+    per_small = results[small].queries / small
+    per_large = results[large].queries / large
+    growth = per_large / per_small
+    time_growth = (results[large].seconds / large) / (results[small].seconds / small)
+    rows = [
+        Row(
+            "7",
+            f"Invoice deadline cron: one activity per request, {small} requests",
+            f"{small}",
+            queries=per_small,
+            ms=1000 * results[small].seconds / small,
+        ),
+        Row(
+            "7",
+            f"Invoice deadline cron: one activity per request, {large} requests",
+            f"{large}",
+            queries=per_large,
+            ms=1000 * results[large].seconds / large,
+            ratio=growth,
+            target=f"queries/request at {large} ÷ at {small} ≤ {QUERY_GROWTH_TARGET}",
+            met=growth <= QUERY_GROWTH_TARGET,
+            why="" if growth <= QUERY_GROWTH_TARGET else f"queries per request grew {growth:.2f}x",
+        ),
+    ]
+    details = [
+        f"queries per request: {per_small:.2f} at {small}, {per_large:.2f} at {large} (x{growth:.3f})",
+        f"time per request: {1000 * results[small].seconds / small:.1f} ms at {small}, "
+        f"{1000 * results[large].seconds / large:.1f} ms at {large} (x{time_growth:.2f})",
+    ]
+    for size in (small, large):
+        details += _profile_lines(profiles[size], size, results[size])
+    return Result(rows, [("7. Invoice deadline cron at two sizes", details)])
+
+
+# ----------------------------------------------------------------------
 
 BENCHMARKS = [
     ("1", register_single),
@@ -788,4 +896,5 @@ BENCHMARKS = [
     ("4b", reminders_scale),
     ("5", bank_matching),
     ("6", outstanding_filter),
+    ("7", invoice_deadline_scale),
 ]
