@@ -257,12 +257,17 @@ class PaymentRequest(models.Model):
         down payment, posted, through the same wizard as Create Invoice."""
         before = self.invoice_ids
         deadlines = {request: request.invoice_deadline for request in self}
-        wizard = self.env["payment.request.invoice"].create(
-            {
-                "payment_request_ids": [Command.set(self.ids)],
-                "invoice_mode": "down_payment",
-                "post_invoice": True,
-            }
+        # The cron runs for all companies: invoice in the requests' own.
+        wizard = (
+            self.env["payment.request.invoice"]
+            .with_company(self.company_id[:1])
+            .create(
+                {
+                    "payment_request_ids": [Command.set(self.ids)],
+                    "invoice_mode": "down_payment",
+                    "post_invoice": True,
+                }
+            )
         )
         wizard.action_create_invoices()
         invoices = self.invoice_ids - before
