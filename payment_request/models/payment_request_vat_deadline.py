@@ -210,9 +210,21 @@ class PaymentRequest(models.Model):
         )
         requests = self.browse(activities.mapped("res_id")).exists()
         met = requests.filtered(lambda r: r.invoice_deadline != r.invoice_deadline_activity_date)
-        met_activities = activities.filtered(lambda activity: activity.res_id in met.ids)
-        if met_activities:
-            met_activities.action_feedback(feedback=self.env._("The money received is invoiced."))
+        invoiced = met.filtered(lambda r: not r.invoice_deadline)
+        activities.filtered(lambda activity: activity.res_id in invoiced.ids).action_feedback(
+            feedback=self.env._("The money received is invoiced.")
+        )
+        # Part of the money is invoiced, or money was found received earlier:
+        # the activity was for another deadline than the request's now.
+        for request in met - invoiced:
+            activities.filtered(
+                lambda activity, request=request: activity.res_id == request.id
+            ).action_feedback(
+                feedback=self.env._(
+                    "The invoice deadline is now %(deadline)s.",
+                    deadline=fields.Date.to_string(request.invoice_deadline),
+                )
+            )
         # The next deadline, even in the same month, gets its own activity.
         met.invoice_deadline_activity_date = False
 

@@ -207,6 +207,40 @@ class TestInvoiceDeadline(PaymentRequestCommon):
         )
         self.assertEqual(len(done), 1, "marked done in the chatter")
 
+    def test_activity_per_deadline(self):
+        request = self.create_request(amount=600.0)
+        self.pay_on("2026-03-20", request, amount=200.0)
+        self.pay_on("2026-04-05", request, amount=300.0)
+        self.run_cron("2026-04-12")
+        first = self.deadline_activities(request)
+        self.assertEqual(first.date_deadline, date(2026, 4, 15))
+        with freeze_time("2026-04-13"):
+            advance = (
+                self.env["sale.advance.payment.inv"]
+                .with_context(active_model="sale.order", active_ids=self.order.ids)
+                .create(
+                    {
+                        "advance_payment_method": "fixed",
+                        "fixed_amount": 200.0,
+                        "sale_order_ids": [Command.set(self.order.ids)],
+                    }
+                )
+            )
+            advance._create_invoices(self.order).action_post()
+        self.assertEqual(request.invoice_deadline, date(2026, 5, 15))
+        self.run_cron("2026-04-13")
+        self.assertFalse(self.deadline_activities(request), "the activity of 15 April is done")
+        done = request.message_ids.filtered(
+            lambda message: message.mail_activity_type_id == self.activity_type
+        )
+        self.assertIn("2026-05-15", done.body)
+        self.run_cron("2026-05-09")
+        self.assertFalse(self.deadline_activities(request))
+        self.run_cron("2026-05-10")
+        second = self.deadline_activities(request)
+        self.assertEqual(second.date_deadline, date(2026, 5, 15), "one activity for the next deadline")
+        self.assertNotEqual(second, first)
+
     def test_auto_invoice(self):
         self.company.payment_request_auto_invoice = True
         request = self.create_request(amount=300.0)
