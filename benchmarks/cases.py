@@ -5,6 +5,7 @@ returns the rows of the results table with the details that explain them.
 
 import statistics
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from odoo import api, fields
 
@@ -779,6 +780,159 @@ def outstanding_filter(env, factory, sizes):
 
 
 # ----------------------------------------------------------------------
+# 7. Invoice deadline cron
+# ----------------------------------------------------------------------
+
+DEADLINE_METHODS = [
+    ("payment.request", "_auto_invoice_due_requests"),
+    ("payment.request", "_close_met_invoice_deadline_activities"),
+    ("payment.request", "_get_invoice_deadline_activity_candidates"),
+    ("payment.request", "_schedule_invoice_deadline_activities"),
+    ("mail.activity", "create"),
+    ("mail.activity", "action_notify"),
+]
+
+
+def _deadline_salesperson(env, company):
+    """A salesperson with an email address, who is not the user running the
+    cron: the activities notify the salesperson, as they do in production."""
+    return (
+        env["res.users"]
+        .with_context(**fixtures.QUIET, no_reset_password=True)
+        .create(
+            {
+                "name": "Bench Salesperson",
+                "login": "bench_deadline_salesperson",
+                "email": "salesperson@bench.example.com",
+                "company_id": company.id,
+                "company_ids": [(6, 0, company.ids)],
+                "groups_id": [(6, 0, env.ref("sales_team.group_sale_salesman").ids)],
+            }
+        )
+    )
+
+
+ODOO_DEADLINE_METHODS = [
+    ("mail.activity", "create"),
+    ("mail.activity", "action_notify"),
+]
+
+
+def _check_deadline_activities(env, request_ids, activity_type):
+    activities = env["mail.activity"].search_count(
+        [
+            ("res_model", "=", "payment.request"),
+            ("res_id", "in", request_ids),
+            ("activity_type_id", "=", activity_type.id),
+        ]
+    )
+    if activities != len(request_ids):
+        raise AssertionError(f"{activities} activities for {len(request_ids)} requests")
+
+
+def invoice_deadline_scale(env, factory, sizes):
+    """The invoice deadline cron (``_cron_invoice_deadlines``, called
+    directly: it goes on batch after batch) at two sizes, on paid requests
+    whose stored deadline is 3 days away (within the 5 warning days): it
+    gives each request's salesperson one activity, which notifies them. The
+    requests are inserted in SQL from one made by the ORM, with their
+    deadline and uninvoiced amount set as the payment would have computed
+    them; the measure is of the cron alone. At the larger size, Odoo's
+    ``search`` of the same records and ``activity_schedule`` of the same
+    activities on them, in one call, is the baseline."""
+    small, large = sizes["deadline_scale"]
+    today = fields.Date.context_today(env["payment.request"])
+    salesperson = _deadline_salesperson(env, factory.company)
+    activity_type = env.ref("payment_request.mail_activity_type_payment_request_invoice")
+    results, profiles = {}, {}
+    for size in (small, large):
+        env, factory = _fresh_factory(env, factory)
+        _savepoint(env, "deadline")
+        request_ids = factory.bulk_requests(size, states=(("paid", fixtures.ORDER_TOTAL),), references=False)
+        env.cr.execute(
+            """
+            UPDATE payment_request
+               SET invoice_deadline = %s, amount_uninvoiced = amount, user_id = %s
+             WHERE id = ANY(%s)
+            """,
+            [today + timedelta(days=3), salesperson.id, request_ids],
+        )
+        _savepoint(env, "deadline_data")
+        env = _fresh_env(env)
+        with MethodProfile(env, DEADLINE_METHODS) as profile, measure(env) as result:
+            env["payment.request"]._cron_invoice_deadlines()
+        _check_deadline_activities(env, request_ids, activity_type)
+        results[size] = result
+        profiles[size] = profile
+        if size == large:
+            # Odoo: search the records and schedule the same activities on
+            # them in one call, as a plain scheduled action would.
+            _rollback_to(env, "deadline_data")
+            env = _fresh_env(env)
+            with MethodProfile(env, ODOO_DEADLINE_METHODS) as odoo_profile, measure(env) as baseline:
+                records = env["payment.request"].search(
+                    [("invoice_deadline", "<=", today + timedelta(days=5))]
+                )
+                records.activity_schedule(
+                    "payment_request.mail_activity_type_payment_request_invoice",
+                    date_deadline=today + timedelta(days=3),
+                    note="1,210.00 received and not invoiced yet",
+                    user_id=salesperson.id,
+                )
+            _check_deadline_activities(env, request_ids, activity_type)
+        _rollback_to(env, "deadline")
+    per_small = results[small].queries / small
+    per_large = results[large].queries / large
+    growth = per_large / per_small
+    time_growth = (results[large].seconds / large) / (results[small].seconds / small)
+    rows = [
+        Row(
+            "7",
+            f"Invoice deadline cron: one activity per request, {small} requests",
+            f"{small}",
+            queries=per_small,
+            ms=1000 * results[small].seconds / small,
+        ),
+        Row(
+            "7",
+            f"Invoice deadline cron: one activity per request, {large} requests",
+            f"{large}",
+            queries=per_large,
+            ms=1000 * results[large].seconds / large,
+            ratio=growth,
+            target=f"queries/request at {large} ÷ at {small} ≤ {QUERY_GROWTH_TARGET}",
+            met=growth <= QUERY_GROWTH_TARGET,
+            why="" if growth <= QUERY_GROWTH_TARGET else f"queries per request grew {growth:.2f}x",
+        ),
+    ]
+    versus = _per_record_row(
+        "7",
+        f"Invoice deadline cron vs `search` + `activity_schedule` of the same activities on the same "
+        f"{large} records in one call",
+        f"{large}",
+        large,
+        results[large],
+        baseline,
+    )
+    # The cron's own lookups (automatic invoicing, activities to close,
+    # candidates per batch) and its note of the deadline on each batch are a
+    # fixed number of queries per run or per batch, not per request: the
+    # target is the time ratio, the query difference is printed below.
+    rows.append(_compare(versus, query_target=False))
+    details = [
+        f"queries at {large}: {results[large].queries} for the cron, {baseline.queries} for Odoo's "
+        f"search + activity_schedule ({results[large].queries - baseline.queries:+d} in all)",
+        f"queries per request: {per_small:.2f} at {small}, {per_large:.2f} at {large} (x{growth:.3f})",
+        f"time per request: {1000 * results[small].seconds / small:.1f} ms at {small}, "
+        f"{1000 * results[large].seconds / large:.1f} ms at {large} (x{time_growth:.2f})",
+    ]
+    for size in (small, large):
+        details += _profile_lines(profiles[size], size, results[size])
+    details += _profile_lines(odoo_profile, large, baseline, baseline=True)
+    return Result(rows, [("7. Invoice deadline cron at two sizes", details)])
+
+
+# ----------------------------------------------------------------------
 
 BENCHMARKS = [
     ("1", register_single),
@@ -788,4 +942,5 @@ BENCHMARKS = [
     ("4b", reminders_scale),
     ("5", bank_matching),
     ("6", outstanding_filter),
+    ("7", invoice_deadline_scale),
 ]

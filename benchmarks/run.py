@@ -34,6 +34,7 @@ DEFAULT_SIZES = {
     "reminders_scale": (200, 2000),
     "matching": ((200, 20000), (400, 40000)),
     "outstanding": 100000,
+    "deadline_scale": (200, 1000),
 }
 # A smoke test of the script itself, in a minute or two; the figures mean little.
 QUICK_SIZES = {
@@ -44,6 +45,7 @@ QUICK_SIZES = {
     "reminders_scale": (10, 40),
     "matching": ((10, 1000), (20, 2000)),
     "outstanding": 10000,
+    "deadline_scale": (10, 40),
 }
 # The sizes of the issue; an hour or more on 2 cores.
 FULL_SIZES = {
@@ -51,6 +53,7 @@ FULL_SIZES = {
     "reminders": 5000,
     "reminders_scale": (500, 5000),
     "matching": ((2000, 20000), (4000, 40000)),
+    "deadline_scale": (1000, 5000),
 }
 
 

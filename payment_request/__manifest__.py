@@ -20,6 +20,7 @@
         "data/mail_template_data.xml",
         "data/payment_request_reminder_data.xml",
         "data/ir_cron_data.xml",
+        "data/mail_activity_type_data.xml",
         # Wizards
         "wizard/payment_request_register_views.xml",
         "wizard/payment_request_invoice_views.xml",
@@ -32,6 +33,7 @@
         "views/payment_request_reminder_level_views.xml",
         "views/account_bank_statement_line_views.xml",
         "views/payment_request_portal_templates.xml",
+        "report/payment_request_advance_report_views.xml",
     ],
     "demo": [
         "demo/payment_request_demo.xml",

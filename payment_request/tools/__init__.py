@@ -8,3 +8,8 @@ from .structured_reference import (
     ogm_check_digits,
 )
 from .mollie import format_mollie_amount, parse_mollie_amount, payment_outcome
+from .invoice_deadline import (
+    advance_invoice_deadline,
+    last_working_day_before,
+    next_working_day_after,
+)

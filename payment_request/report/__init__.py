@@ -1,0 +1,1 @@
+from . import payment_request_advance_report
