@@ -13,3 +13,4 @@ from . import test_portal
 from . import test_i18n
 from . import test_concurrency
 from . import test_ui
+from . import test_hardening
