@@ -9,7 +9,7 @@ The database must have ``payment_request`` and ``l10n_be`` installed and
 nothing else of ours (the Makefile makes a fresh one). The script
 
 1. adds a Belgian company (``benchmarks/fixtures.py``) with 500 due payment
-   requests of 100 customers, and the requests and bank transactions that
+   requests of its 400 customers, and the requests and bank transactions that
    the payment calls use, and a second job of the reminder cron, so that each
    server's cron worker can take one: both run the reminders at once;
 2. starts two ``odoo-bin --workers=2 --max-cron-threads=1`` servers on
@@ -138,7 +138,7 @@ def set_up(env, args, base_url):
     second_cron = reminder_cron.copy({"name": "Payment requests: reminders (second job)", "nextcall": far})
     second_cron.active = True
 
-    customers = factory.customers[:100]
+    customers = factory.customers
     past = fields.Date.today() - timedelta(days=30)
     future = fields.Date.today() + timedelta(days=30)
     due = env["payment.request"].create(

@@ -529,7 +529,10 @@ class PaymentRequest(models.Model):
             locked = candidates._lock_for_reminder(today)
             locked._send_reminders(raise_errors=False)
             done += len(locked)
-            if in_cron:
+            # A batch another run has locked is left to it: go on to the next
+            # one, so that two runs started together share the work instead of
+            # the later one stopping at once.
+            if in_cron and locked:
                 remaining = self.search_count([*domain, ("id", "not in", seen_ids)])
                 self.env["ir.cron"]._notify_progress(done=len(locked), remaining=remaining)
                 break
