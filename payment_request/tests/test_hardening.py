@@ -169,6 +169,19 @@ class TestHardening(PaymentRequestCommon):
         self.assertEqual(order.state, "sale")
         self.assertEqual((paid.state, unpaid.state), ("partial", "sent"))
 
+    # Finding 6: a guard the test names is the one that refuses ------------
+
+    def test_payments_block_deletion_even_once_cancelled(self):
+        request = self.create_request(amount=100.0)
+        payment = self.register_payment(request)
+        payment.action_draft()
+        payment.action_cancel()
+        request.action_cancel()
+        self.assertEqual(request.state, "cancel", "the state alone would allow the deletion")
+        error = self.assert_raises_exactly(UserError, request.with_user(self.salesman).unlink)
+        self.assertIn("cancel it instead of deleting it", str(error))
+        self.assertTrue(request.exists())
+
     # Finding 7: dependencies ----------------------------------------------
 
     def test_draft_amount_follows_the_order(self):
