@@ -11,6 +11,11 @@ DB_BENCH ?= payment_request_bench
 # Extra options of benchmarks/run.py, e.g. BENCH_ARGS=--full (the issues' sizes).
 BENCH_ARGS ?=
 HTTP_PORT ?= 8069
+# make reliability: its throwaway database, and the HTTP and gevent ports of
+# its two servers (server 1, then server 2), all on loopback.
+REL_DB ?= payment_request_reliability
+REL_PORTS ?= 8171,8172,8173,8174
+REL_ARGS ?=
 ADDONS := payment_request payment_request_account_reconcile_oca
 comma := ,
 empty :=
@@ -28,13 +33,14 @@ ADDONS_PATH = $(ODOO_HOME)/addons,$(ODOO_HOME)/odoo/addons,$(CURDIR),$(shell cat
 ODOO := $(PY) $(ODOO_HOME)/odoo-bin
 ODOO_CONF = $(BUILD)/odoo.conf
 
-.PHONY: help check-odoo venv system-deps postgres conf test lint run wheel pot bench clean
+.PHONY: help check-odoo venv system-deps postgres conf test lint run wheel pot bench reliability clean
 
 help:
 	@echo "make test   - set up, install $(ADDONS) in a fresh database and run their tests"
 	@echo "make lint   - ruff, pylint-odoo, oca-checks-odoo-module, oca-checks-po"
 	@echo "make run    - serve Odoo with $(ADDONS) and demo data on http://localhost:$(HTTP_PORT)"
 	@echo "make bench  - benchmarks against Odoo's own operations, printed as one table"
+	@echo "make reliability - two Odoo servers on one database: reminders and payments at once"
 
 check-odoo:
 	@scripts/check_odoo.sh
@@ -121,3 +127,9 @@ bench: venv postgres conf
 	$(ODOO) -c $(ODOO_CONF) -d $(DB_BENCH) -i payment_request,l10n_be --stop-after-init --without-demo=all \
 		--logfile=$(BUILD)/bench-install.log
 	$(PY) benchmarks/run.py --config $(ODOO_CONF) --database $(DB_BENCH) $(BENCH_ARGS)
+
+reliability: venv postgres conf
+	-@dropdb --if-exists $(REL_DB) >/dev/null 2>&1
+	$(ODOO) -c $(ODOO_CONF) -d $(REL_DB) -i payment_request,l10n_be --stop-after-init --without-demo=all \
+		--logfile=$(BUILD)/reliability-install.log
+	$(PY) benchmarks/reliability.py --config $(ODOO_CONF) --database $(REL_DB) --ports $(REL_PORTS) $(REL_ARGS)

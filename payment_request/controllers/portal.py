@@ -1,5 +1,3 @@
-from werkzeug.exceptions import Forbidden, NotFound
-
 from odoo import http
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
@@ -62,16 +60,16 @@ class PaymentRequestPortal(CustomerPortal):
     def portal_payment_request_page(
         self, request_id, access_token=None, report_type=None, download=False, **kw
     ):
+        # Unknown ids, other customers' requests, bad tokens and drafts all
+        # answer alike, as the sale portal does: nothing tells them apart.
         try:
             request_sudo = self._document_check_access(
                 "payment.request", request_id, access_token=access_token
             )
-        except MissingError as error:
-            raise NotFound() from error
-        except AccessError as error:
-            raise Forbidden() from error
+        except (AccessError, MissingError):
+            return request.redirect("/my")
         if request_sudo.state == "draft":
-            raise NotFound()
+            return request.redirect("/my")
         if report_type in ("html", "pdf", "text"):
             return self._show_report(
                 model=request_sudo,

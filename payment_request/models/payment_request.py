@@ -4,7 +4,7 @@ from datetime import timedelta
 from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_round
 
 from ..tools import format_ogm, format_rf, normalize_reference
@@ -102,6 +102,8 @@ class PaymentRequest(models.Model):
         store=True,
         readonly=False,
         precompute=True,
+        # A draft for the remaining amount follows the other requests of its order.
+        recursive=True,
         tracking=True,
     )
     amount_paid = fields.Monetary(
@@ -228,13 +230,14 @@ class PaymentRequest(models.Model):
     # Computes
     # ------------------------------------------------------------------
 
-    @api.depends("sale_order_id")
+    @api.depends("sale_order_id", "sale_order_id.partner_invoice_id", "is_sent", "is_cancelled")
     def _compute_partner_id(self):
         for request in self:
-            if request.sale_order_id:
+            # A request sent to a customer keeps its customer.
+            if request.sale_order_id and (not request.partner_id or request._is_draft()):
                 request.partner_id = request.sale_order_id.partner_invoice_id
 
-    @api.depends("sale_order_id")
+    @api.depends("sale_order_id", "sale_order_id.user_id")
     def _compute_user_id(self):
         for request in self:
             if request.sale_order_id:
@@ -242,7 +245,7 @@ class PaymentRequest(models.Model):
             elif not request.user_id:
                 request.user_id = self.env.user
 
-    @api.depends("sale_order_id")
+    @api.depends("sale_order_id", "sale_order_id.company_id")
     def _compute_company_id(self):
         for request in self:
             if request.sale_order_id:
@@ -250,19 +253,39 @@ class PaymentRequest(models.Model):
             elif not request.company_id:
                 request.company_id = self.env.company
 
-    @api.depends("sale_order_id", "company_id")
+    @api.depends(
+        "sale_order_id",
+        "sale_order_id.currency_id",
+        "company_id",
+        "company_id.currency_id",
+        "is_sent",
+        "is_cancelled",
+    )
     def _compute_currency_id(self):
         for request in self:
-            if request.sale_order_id:
+            if request.sale_order_id and (not request.currency_id or request._is_draft()):
                 request.currency_id = request.sale_order_id.currency_id
             elif not request.currency_id:
                 request.currency_id = request.company_id.currency_id
 
-    @api.depends("amount_type", "percentage", "sale_order_id")
+    @api.depends(
+        "amount_type",
+        "percentage",
+        "currency_id",
+        "is_sent",
+        "is_cancelled",
+        "sale_order_id",
+        "sale_order_id.amount_total",
+        "sale_order_id.payment_request_ids.amount",
+        "sale_order_id.payment_request_ids.amount_type",
+        "sale_order_id.payment_request_ids.percentage",
+        "sale_order_id.payment_request_ids.is_sent",
+        "sale_order_id.payment_request_ids.is_cancelled",
+    )
     def _compute_amount(self):
         for request in self:
             order = request.sale_order_id
-            if not order or request.state not in (False, "draft"):
+            if not order or not request._is_draft():
                 request.amount = request.amount or 0.0
             elif request.amount_type == "remaining":
                 request.amount = request._get_order_amount_unrequested()
@@ -271,7 +294,14 @@ class PaymentRequest(models.Model):
             else:
                 request.amount = request.amount or 0.0
 
-    @api.depends("date")
+    def _is_draft(self):
+        """Tell whether the request is a draft, from its flags: computes that
+        ``state`` depends on read this instead of ``state``, which may not be
+        computed yet."""
+        self.ensure_one()
+        return not self.is_sent and not self.is_cancelled
+
+    @api.depends("date", "company_id")
     def _compute_date_due(self):
         for request in self:
             if not request.date_due:
@@ -288,7 +318,11 @@ class PaymentRequest(models.Model):
         "payment_ids.currency_id",
         "payment_ids.date",
         "received_line_ids.amount_currency",
+        "received_line_ids.currency_id",
+        "received_line_ids.date",
+        "received_line_ids.account_type",
         "received_line_ids.parent_state",
+        "company_id",
     )
     def _compute_amounts_received(self):
         for request in self:
@@ -301,6 +335,7 @@ class PaymentRequest(models.Model):
         "is_cancelled",
         "amount",
         "amount_paid",
+        "currency_id",
         "invoice_ids.state",
         "invoice_ids.posted_before",
     )
@@ -492,7 +527,10 @@ class PaymentRequest(models.Model):
             locked = candidates._lock_for_reminder(today)
             locked._send_reminders(raise_errors=False)
             done += len(locked)
-            if in_cron:
+            # A batch another run has locked is left to it: go on to the next
+            # one, so that two runs started together share the work instead of
+            # the later one stopping at once.
+            if in_cron and locked:
                 remaining = self.search_count([*domain, ("id", "not in", seen_ids)])
                 self.env["ir.cron"]._notify_progress(done=len(locked), remaining=remaining)
                 break
@@ -550,7 +588,10 @@ class PaymentRequest(models.Model):
                 continue
             sent |= request
         for request in sent:
-            request.write(
+            # sudo: the reminder counters are protected from plain writes; the
+            # cron, or a user allowed to write the request (action_send_reminder
+            # checks it), just sent this reminder.
+            request.sudo().write(
                 {
                     "reminder_count": request.reminder_count + 1,
                     "last_reminder_date": today,
@@ -595,10 +636,13 @@ class PaymentRequest(models.Model):
                 note=reason,
                 user_id=(self.user_id or self.env.user).id,
             )
-        self.reminder_retry_date = today + timedelta(days=1)
+        # sudo: protected field; the reminder run itself schedules its retry.
+        self.sudo().reminder_retry_date = today + timedelta(days=1)
 
     def action_send_reminder(self):
         """Send the next reminder level now."""
+        self._check_internal_user()
+        self.check_access("write")
         for request in self:
             if request.state not in OUTSTANDING_STATES:
                 raise UserError(
@@ -616,9 +660,19 @@ class PaymentRequest(models.Model):
         self.ensure_one()
         order = self.sale_order_id
         others = order.payment_request_ids.filtered(
-            lambda r: r.state != "cancel" and r._origin != self._origin
+            lambda r: not r.is_cancelled and r._origin != self._origin
         )
-        return max(order.amount_total - sum(others.mapped("amount")), 0.0)
+        return max(order.amount_total - sum(other._get_order_share() for other in others), 0.0)
+
+    def _get_order_share(self):
+        """Return the part of its order this request asks for. A draft
+        percentage is worked out from the order rather than read, so that a
+        draft for the remaining amount computed first does not use its old
+        value."""
+        self.ensure_one()
+        if self.amount_type == "percentage" and not self.is_sent and self.sale_order_id:
+            return self.currency_id.round(self.sale_order_id.amount_total * self.percentage / 100.0)
+        return self.amount
 
     # ------------------------------------------------------------------
     # Constraints
@@ -632,7 +686,15 @@ class PaymentRequest(models.Model):
 
     @api.constrains("amount", "state", "sale_order_id", "currency_id")
     def _check_order_total(self):
+        computed = [self._fields["amount"], self._fields["state"]]
         for order in self.sale_order_id:
+            # Drafts follow their order one by one (amount is recursive): while
+            # the amount or state of another request of the order is still
+            # being computed, its value is not final; the check made once that
+            # computation ends counts it.
+            others = order.payment_request_ids - self
+            if any(self.env.is_protected(field, other) for field in computed for other in others):
+                continue
             requests = order.payment_request_ids.filtered(lambda r: r.state != "cancel")
             total = sum(requests.mapped("amount"))
             if order.currency_id.compare_amounts(total, order.amount_total) > 0:
@@ -682,13 +744,150 @@ class PaymentRequest(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_protected_create(vals_list)
         requests = super().create(vals_list)
         for request in requests:
-            if request.name == "/":
-                request.name = request._get_sequence().next_by_id(sequence_date=request.date)
-            if not request.payment_reference:
-                request.payment_reference = request._build_payment_reference()
+            # sudo: the number and the reference are protected from plain
+            # writes (see write()); here the server itself draws them.
+            request_sudo = request.sudo()
+            if request_sudo.name == "/":
+                request_sudo.name = request._get_sequence().next_by_id(sequence_date=request.date)
+            if not request_sudo.payment_reference:
+                request_sudo.payment_reference = request._build_payment_reference()
         return requests
+
+    def write(self, vals):
+        self._check_protected_write(vals)
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # Fields only the workflow changes
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _get_workflow_fields(self):
+        """Return the fields that carry money or trust and that only the
+        workflow methods (Send, Register Payment, Cancel, reminders, the
+        online payment link) or a system administrator may change."""
+        return {
+            "name",
+            "payment_reference",
+            "is_sent",
+            "is_cancelled",
+            "company_id",
+            "sale_order_id",
+            "invoice_ids",
+            "reminder_count",
+            "last_reminder_date",
+            "reminder_retry_date",
+        }
+
+    @api.model
+    def _get_fields_frozen_once_sent(self):
+        """Return the fields the customer was told about: they no longer
+        change once the request has left the draft state."""
+        return {"amount", "amount_type", "percentage", "currency_id", "partner_id"}
+
+    @api.model
+    def _is_workflow_trusted(self):
+        """Tell whether the current environment may set the protected fields
+        directly: the workflow methods (which write them in sudo after their
+        own checks) and system administrators."""
+        return self.env.su or self.env.user._is_system()
+
+    def _get_changed_fields(self, vals, names):
+        """Return the subset of ``names`` whose value in ``vals`` differs from
+        the value of one of these requests."""
+        changed = set()
+        for name in names:
+            field = self._fields[name]
+            if field.type in ("one2many", "many2many"):
+                changed.add(name)
+                continue
+            for request in self:
+                new = field.convert_to_record(field.convert_to_cache(vals[name], request), request)
+                old = request[name]
+                if field.type == "monetary":
+                    differs = request.currency_id.compare_amounts(new or 0.0, old or 0.0) != 0
+                else:
+                    differs = new != old
+                if differs:
+                    changed.add(name)
+                    break
+        return changed
+
+    def _get_field_labels(self, names):
+        return ", ".join(sorted(self._fields[name]._description_string(self.env) for name in names))
+
+    @api.model
+    def _check_protected_create(self, vals_list):
+        """Refuse a create that sets a field only the workflow sets (a number,
+        a reference, a state flag, a link), also through ``default_*`` keys."""
+        if self._is_workflow_trusted():
+            return
+        names = self._get_workflow_fields() - {"company_id", "sale_order_id"}
+        defaults = {
+            key[len("default_") :]: value
+            for key, value in self.env.context.items()
+            if key.startswith("default_") and key[len("default_") :] in names
+        }
+        for vals in vals_list:
+            merged = {**defaults, **vals}
+            refused = {
+                name
+                for name in names & set(merged)
+                if merged[name] and not (name == "name" and merged[name] == "/")
+            }
+            if refused:
+                raise AccessError(
+                    self.env._(
+                        "You cannot set %(fields)s of a new payment request: the server sets them.",
+                        fields=self._get_field_labels(refused),
+                    )
+                )
+
+    def _check_protected_write(self, vals):
+        """Refuse a write that changes a field only the workflow changes, or a
+        field the customer was told about once the request was sent."""
+        if self._is_workflow_trusted() or not self:
+            return
+        protected = self._get_changed_fields(vals, self._get_workflow_fields() & set(vals))
+        if protected:
+            raise AccessError(
+                self.env._(
+                    "You cannot change %(fields)s of a payment request: only its buttons "
+                    "(Send, Register Payment, Cancel) or a system administrator change them.",
+                    fields=self._get_field_labels(protected),
+                )
+            )
+        frozen_names = self._get_fields_frozen_once_sent() & set(vals)
+        if frozen_names:
+            sent = self.filtered(lambda request: request.state != "draft")
+            frozen = sent._get_changed_fields(vals, frozen_names)
+            if frozen:
+                raise AccessError(
+                    self.env._(
+                        "Payment request %(request)s has been sent: its %(fields)s can no longer "
+                        "change. Cancel it and make a new request instead.",
+                        request=", ".join(sent.mapped("name")),
+                        fields=self._get_field_labels(frozen),
+                    )
+                )
+
+    def _write_workflow(self, vals):
+        """Write fields only the workflow sets, for a caller who may change
+        these requests."""
+        self.check_access("write")
+        # sudo: these fields are protected from plain writes (see write()); the
+        # caller may write these requests (checked above) and the workflow
+        # method calling this one decided the values.
+        return self.sudo().write(vals)
+
+    def _check_internal_user(self):
+        """Refuse portal and public users before an action does anything:
+        the actions are the back office's buttons."""
+        if not self.env.su and not self.env.user._is_internal():
+            raise AccessError(self.env._("Only internal users can act on payment requests."))
 
     def _get_sequence(self):
         """Return the request numbering of the request's company, made from
@@ -717,7 +916,9 @@ class PaymentRequest(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_money_received(self):
         for request in self:
-            if request.payment_ids or request.state not in ("draft", "cancel"):
+            # sudo: whether a payment exists decides, also for a salesperson
+            # who cannot read accounting; nothing of it is shown.
+            if request.sudo().payment_ids or request.state not in ("draft", "cancel"):
                 raise UserError(
                     self.env._(
                         "Payment request %(request)s has been sent or has received money: "
@@ -732,7 +933,9 @@ class PaymentRequest(models.Model):
 
     def action_send(self):
         """Open the mail composer with the payment request template."""
+        self._check_internal_user()
         self.ensure_one()
+        self.check_access("write")
         if self.state == "cancel":
             raise UserError(self.env._("A cancelled payment request cannot be sent."))
         self._portal_ensure_token()
@@ -757,8 +960,12 @@ class PaymentRequest(models.Model):
         }
 
     def message_post(self, **kwargs):
-        if self.env.context.get("mark_payment_request_as_sent"):
-            self.filtered(lambda r: not r.is_sent and r.state != "cancel").write({"is_sent": True})
+        # The composer of action_send marks the request as sent; the flag
+        # comes from the caller's context, so only the back office may use it.
+        if self.env.context.get("mark_payment_request_as_sent") and (
+            self.env.su or self.env.user._is_internal()
+        ):
+            self.filtered(lambda r: not r.is_sent and r.state != "cancel")._write_workflow({"is_sent": True})
         message = super().message_post(**kwargs)
         if self.env.context.get("payment_request_mail") and not self._can_render_pdf():
             self._message_log(body=self._get_pdf_unavailable_message())
@@ -782,10 +989,12 @@ class PaymentRequest(models.Model):
 
     def action_mark_sent(self):
         """Mark the request as sent without mailing it (handed over another way)."""
-        self.filtered(lambda r: r.state == "draft").write({"is_sent": True})
+        self._check_internal_user()
+        self.filtered(lambda r: r.state == "draft")._write_workflow({"is_sent": True})
 
     def action_register_payment(self):
         """Open the wizard that registers a payment received for this request."""
+        self._check_internal_user()
         self.ensure_one()
         return {
             "name": self.env._("Register Payment"),
@@ -798,7 +1007,13 @@ class PaymentRequest(models.Model):
         }
 
     def action_cancel(self):
-        """Cancel the request; refused once money has been received."""
+        """Cancel the request; refused once money has been received by any
+        path: a registered payment (also an online one) or a bank transaction."""
+        self._check_internal_user()
+        self.check_access("write")
+        # A payment being registered at the same time waits for the cancel, or
+        # the cancel for the payment: never both.
+        self._lock_for_payment()
         for request in self:
             if request.state == "done":
                 raise UserError(
@@ -806,29 +1021,62 @@ class PaymentRequest(models.Model):
                         "Payment request %s is already invoiced: it cannot be cancelled.", request.name
                     )
                 )
-            live_payments = request.payment_ids.filtered(
-                lambda p: p.state not in ("draft", "canceled", "rejected")
-            )
-            if live_payments:
-                raise UserError(
-                    self.env._(
-                        "Payment request %(request)s has received money. Cancel or refund its "
-                        "payments (%(payments)s) first, then cancel the request.",
-                        request=request.name,
-                        payments=", ".join(live_payments.mapped("name")),
-                    )
+            request._check_no_money_received()
+        self._write_workflow({"is_cancelled": True})
+
+    def _get_money_received(self):
+        """Return (payments, bank journal items) of the money this request
+        received: live payments (registered by hand or by an online provider)
+        and posted receivable items of linked bank transactions."""
+        self.ensure_one()
+        # sudo: a salesperson may cancel a request without reading accounting;
+        # only whether money came in is looked at, and it is not returned to
+        # the client.
+        request = self.sudo()
+        payments = request.payment_ids.filtered(lambda p: p.state not in ("draft", "canceled", "rejected"))
+        lines = request.received_line_ids.filtered(lambda line: line.parent_state == "posted")
+        return payments, lines
+
+    def _check_no_money_received(self):
+        """Raise, saying what to undo first, when the request received money."""
+        self.ensure_one()
+        payments, lines = self._get_money_received()
+        if not payments and not lines:
+            return
+        undo = []
+        if payments:
+            undo.append(
+                self.env._(
+                    "cancel or refund its payments (%(payments)s)",
+                    payments=", ".join(payments.mapped("name")),
                 )
-        self.write({"is_cancelled": True})
+            )
+        if lines:
+            undo.append(
+                self.env._(
+                    "unlink its bank transactions (%(transactions)s)",
+                    transactions=", ".join(lines.move_id.mapped("name")),
+                )
+            )
+        raise UserError(
+            self.env._(
+                "Payment request %(request)s has received money. First %(undo)s, then cancel the request.",
+                request=self.name,
+                undo=self.env._(" and ").join(undo),
+            )
+        )
 
     def action_draft(self):
         """Reopen a cancelled request as a draft."""
+        self._check_internal_user()
         for request in self:
             if request.state != "cancel":
                 raise UserError(self.env._("Only a cancelled payment request can be reset to draft."))
-        self.write({"is_cancelled": False, "is_sent": False})
+        self._write_workflow({"is_cancelled": False, "is_sent": False})
 
     def action_create_invoice(self):
         """Open the wizard that invoices the selected requests."""
+        self._check_internal_user()
         return {
             "name": self.env._("Create Invoice"),
             "type": "ir.actions.act_window",
@@ -841,11 +1089,13 @@ class PaymentRequest(models.Model):
 
     def action_preview_payment_request(self):
         """Show the request as the customer sees it on the portal."""
+        self._check_internal_user()
         self.ensure_one()
         return {"type": "ir.actions.act_url", "target": "self", "url": self.get_portal_url()}
 
     def action_view_invoices(self):
         """Show the invoices made from this request."""
+        self._check_internal_user()
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
         action["domain"] = [("id", "in", self.invoice_ids.ids)]
@@ -857,6 +1107,7 @@ class PaymentRequest(models.Model):
 
     def action_view_payments(self):
         """Show the payments received for this request."""
+        self._check_internal_user()
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("account.action_account_payments")
         action["domain"] = [("id", "in", self.payment_ids.ids)]

@@ -7,6 +7,7 @@ added beside it the same way.
 """
 
 import logging
+import re
 import secrets
 
 from mollie.api.client import Client
@@ -24,6 +25,9 @@ _logger = logging.getLogger(__name__)
 ENDPOINT_PARAM = "payment_request.mollie_api_endpoint"  # tests only: empty means Mollie itself
 TIMEOUT_PARAM = "payment_request.mollie_timeout"
 WEBHOOK_ROUTE = "/payment_request/mollie/webhook"
+# A payment link's page: Mollie's own host and the link's id, nothing else.
+PAYMENT_LINK_BASE = "https://payment-links.mollie.com/payment/"
+PAYMENT_LINK_ID = re.compile(r"pl_([A-Za-z0-9]{1,64})")
 
 
 class MollieUnavailable(Exception):
@@ -37,6 +41,25 @@ class PaymentRequest(models.Model):
     mollie_link_id = fields.Char(string="Mollie Payment Link", copy=False, readonly=True)
     mollie_link_url = fields.Char(string="Pay Online Link", copy=False, readonly=True)
     mollie_link_amount = fields.Monetary(string="Amount of the Mollie Link", copy=False, readonly=True)
+    mollie_pay_url = fields.Char(
+        string="Pay Online",
+        compute="_compute_mollie_pay_url",
+        help="The page where the customer pays online, built from Mollie's address and the link's id.",
+    )
+
+    @api.depends("mollie_link_id")
+    def _compute_mollie_pay_url(self):
+        for request in self:
+            match = PAYMENT_LINK_ID.fullmatch(request.mollie_link_id or "")
+            request.mollie_pay_url = PAYMENT_LINK_BASE + match.group(1) if match else False
+
+    @api.model
+    def _get_workflow_fields(self):
+        return super()._get_workflow_fields() | {
+            "mollie_link_id",
+            "mollie_link_url",
+            "mollie_link_amount",
+        }
 
     # ------------------------------------------------------------------
     # Client
@@ -124,7 +147,9 @@ class PaymentRequest(models.Model):
                         reason=self._mollie_error_message(error),
                     )
                 ) from error
-            request.write(
+            # sudo: the link fields are protected from plain writes; they come
+            # from Mollie's answer to the server's own call.
+            request.sudo().write(
                 {
                     "mollie_link_id": link.id,
                     "mollie_link_url": link.payment_link,

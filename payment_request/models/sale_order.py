@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class SaleOrder(models.Model):
@@ -71,3 +72,31 @@ class SaleOrder(models.Model):
         return self._get_invoiceable_lines(final=True).filtered(
             lambda line: not line.is_downpayment and not line.display_type
         )
+
+    def _action_cancel(self):
+        """Cancel the order's requests with it: those that received nothing
+        are cancelled, and the order stays as it is when one received money.
+        Confirming the order again later does not revive them."""
+        self._cancel_payment_requests()
+        return super()._action_cancel()
+
+    def _cancel_payment_requests(self):
+        # sudo: the user may cancel the order (the caller's own right); its
+        # requests follow the order, whoever their salesperson is.
+        requests = self.sudo().payment_request_ids.filtered(lambda r: r.state != "cancel")
+        requests._lock_for_payment()
+        blocking = requests.filtered(lambda r: r.state == "done" or any(r._get_money_received()))
+        if blocking:
+            raise UserError(
+                self.env._(
+                    "The order cannot be cancelled: payment requests %(requests)s received money. "
+                    "Cancel or refund their payments and unlink their bank transactions first.",
+                    requests=", ".join(blocking.mapped("name")),
+                )
+            )
+        if requests:
+            requests.write({"is_cancelled": True})
+            for request in requests:
+                request.message_post(
+                    body=self.env._("Cancelled with order %(order)s.", order=request.sale_order_id.name)
+                )

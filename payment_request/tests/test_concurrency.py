@@ -1,4 +1,14 @@
+"""Two transactions on the same rows, in an explicit order.
+
+Each test orders its two transactions itself (see ConcurrencyMixin): either
+the second began before the first committed and reaches the rows after, or
+the first holds its row locks while the second runs. Each asserts the single
+outcome it is named after, including where the loser stopped: the guard
+(a row lock) refuses it before it does anything."""
+
 from datetime import timedelta
+
+from psycopg2 import errors as pg_errors
 
 from odoo import fields
 from odoo.exceptions import UserError
@@ -8,67 +18,149 @@ from .common_concurrency import ConcurrencyMixin
 from .fake_mollie import FakeMollie
 
 
+def register(request_id):
+    def call(env):
+        wizard = env["payment.request.register"].create({"payment_request_id": request_id})
+        wizard.action_register_payment()
+        return "paid"
+
+    return call
+
+
 @tagged("post_install", "-at_install")
 class TestConcurrency(ConcurrencyMixin, TransactionCase):
-    def test_two_cron_workers_send_each_reminder_once(self):
+    def assert_serialization_failure(self, result):
+        self.assertIsInstance(result, pg_errors.SerializationFailure, result)
+
+    def due_requests(self, count):
         past = fields.Date.today() - timedelta(days=30)
-        order_id, request_ids = self.create_committed_requests(12, date_due=past, auto_reminder=True)
+        order_id, request_ids = self.create_committed_requests(count, date_due=past, auto_reminder=True)
         with self.committed_env() as env:
             company = env["sale.order"].browse(order_id).company_id
             was_on = company.payment_request_auto_reminder
             company.payment_request_auto_reminder = True
-        try:
-            results = self.run_in_parallel(
-                lambda env: env["payment.request"]._cron_send_reminders(batch_size=3)
-            )
-            for result in results:
-                self.assertIsInstance(result, int, result)
-            self.assertEqual(sum(results), 12, "together the two runs remind every request once")
-            with self.committed_env() as env:
-                requests = env["payment.request"].browse(request_ids)
-                self.assertEqual(requests.mapped("reminder_count"), [1] * 12)
-                reminders = env["mail.message"].search(
-                    [
-                        ("model", "=", "payment.request"),
-                        ("res_id", "in", request_ids),
-                        ("subtype_id", "=", env.ref("mail.mt_comment").id),
-                    ]
-                )
-                self.assertEqual(len(reminders), 12)
-                self.assertEqual(len(set(reminders.mapped("res_id"))), 12)
-        finally:
+
+        def cleanup():
             with self.committed_env() as env:
                 env["sale.order"].browse(order_id).company_id.payment_request_auto_reminder = was_on
             self.cleanup_committed(order_id)
 
+        self.addCleanup(cleanup)
+        return request_ids
+
+    def reminders_of(self, env, request_ids):
+        return env["mail.message"].search(
+            [
+                ("model", "=", "payment.request"),
+                ("res_id", "in", request_ids),
+                ("subtype_id", "=", env.ref("mail.mt_comment").id),
+            ]
+        )
+
+    # Reminders ------------------------------------------------------------
+
+    def test_cron_skips_the_requests_another_run_has_locked(self):
+        request_ids = self.due_requests(12)
+        today = fields.Date.today()
+        with self.two_transactions() as (env_first, env_second):
+            Request = env_first["payment.request"]
+            # The first run has locked its batch and is sending it...
+            locked = Request.search(Request._get_reminder_due_domain(today))._lock_for_reminder(today)
+            self.assertEqual(sorted(locked.ids), sorted(request_ids))
+            # ...when the second run starts: it skips them without waiting.
+            second = self.call_and_commit(
+                lambda env: env["payment.request"]._cron_send_reminders(batch_size=3), env_second
+            )
+            first = self.call_and_commit(
+                lambda env: len(locked._send_reminders(raise_errors=False)), env_first
+            )
+        self.assertEqual((first, second), (12, 0))
+        with self.committed_env() as env:
+            self.assertEqual(env["payment.request"].browse(request_ids).mapped("reminder_count"), [1] * 12)
+            reminders = self.reminders_of(env, request_ids)
+            self.assertEqual(sorted(reminders.mapped("res_id")), sorted(request_ids), "one reminder each")
+
+    def test_cron_begun_before_another_run_committed_sends_nothing_twice(self):
+        request_ids = self.due_requests(12)
+        cron = lambda env: env["payment.request"]._cron_send_reminders(batch_size=5)  # noqa: E731
+        with self.spy("payment.request", "_post_reminder") as reached:
+            first, second = self.run_after_commit(cron, cron)
+        self.assertEqual((first, second), (12, 0), "the late run leaves the batch to the first")
+        self.assertEqual(reached.count("second"), 0, "it mailed nobody")
+        with self.committed_env() as env:
+            self.assertEqual(len(self.reminders_of(env, request_ids)), 12)
+
+    def test_payment_committed_before_the_cron_locks_is_not_reminded(self):
+        (request_id,) = self.due_requests(1)
+        cron = lambda env: env["payment.request"]._cron_send_reminders()  # noqa: E731
+        with self.spy("payment.request", "_post_reminder") as reached:
+            paid, reminded = self.run_after_commit(register(request_id), cron)
+        self.assertEqual((paid, reminded), ("paid", 0))
+        self.assertEqual(reached, [], "no reminder was even prepared")
+        with self.committed_env() as env:
+            request = env["payment.request"].browse(request_id)
+            self.assertEqual(
+                (request.state, request.reminder_count, len(request.payment_ids)), ("paid", 0, 1)
+            )
+            self.assertFalse(self.reminders_of(env, [request_id]))
+
+    def test_payment_begun_before_a_reminder_committed_is_retried(self):
+        (request_id,) = self.due_requests(1)
+        cron = lambda env: env["payment.request"]._cron_send_reminders()  # noqa: E731
+        with self.spy("payment.request.register", "_init_payments") as reached:
+            reminded, paid = self.run_after_commit(cron, register(request_id))
+        self.assertEqual(reminded, 1)
+        # The registration fails on the row lock, before making a payment;
+        # Odoo's HTTP layer retries such a request on fresh data.
+        self.assert_serialization_failure(paid)
+        self.assertEqual(reached, [])
+        with self.committed_env() as env:
+            self.assertEqual(register(request_id)(env), "paid")
+        with self.committed_env() as env:
+            request = env["payment.request"].browse(request_id)
+            self.assertEqual(
+                (request.state, request.reminder_count, len(request.payment_ids)), ("paid", 1, 1)
+            )
+            self.assertEqual(len(self.reminders_of(env, [request_id])), 1)
+
+    # Payments -------------------------------------------------------------
+
     def test_double_submit_of_register_wizard_pays_once(self):
         order_id, (request_id,) = self.create_committed_requests(1)
+        self.addCleanup(self.cleanup_committed, order_id)
+        with self.spy("payment.request.register", "_init_payments") as reached:
+            first, second = self.run_after_commit(register(request_id), register(request_id))
+        self.assertEqual(first, "paid")
+        self.assert_serialization_failure(second)
+        self.assertEqual(reached, ["first"], "the second submit made no payment")
+        with self.committed_env() as env:
+            request = env["payment.request"].browse(request_id)
+            self.assertEqual(
+                (len(request.payment_ids), request.amount_paid, request.state), (1, 100.0, "paid")
+            )
+            # Its retry gets the clear error.
+            with self.assertRaisesRegex(UserError, "sent or partially paid"):
+                register(request_id)(env)
 
-        def register(env):
-            wizard = env["payment.request.register"].create({"payment_request_id": request_id})
-            return wizard.action_register_payment()
-
-        try:
-            results = self.run_in_parallel(register)
-            winners = [result for result in results if not isinstance(result, Exception)]
-            losers = [result for result in results if isinstance(result, Exception)]
-            self.assertEqual(len(winners), 1, results)
-            self.assertEqual(len(losers), 1, results)
-            # The loser fails to lock the row the winner changed; the web
-            # client retries such a request and then gets the clear error.
-            self.assertIn("could not serialize", str(losers[0]))
-            with self.committed_env() as env:
-                request = env["payment.request"].browse(request_id)
-                self.assertEqual(len(request.payment_ids), 1)
-                self.assertEqual(request.amount_paid, 100.0)
-                self.assertEqual(request.state, "paid")
-                with self.assertRaisesRegex(UserError, "sent or partially paid"):
-                    register(env)
-        finally:
-            self.cleanup_committed(order_id)
+    def test_cancel_begun_before_a_payment_committed_is_refused(self):
+        order_id, (request_id,) = self.create_committed_requests(1)
+        self.addCleanup(self.cleanup_committed, order_id)
+        cancel = lambda env: env["payment.request"].browse(request_id).action_cancel()  # noqa: E731
+        with self.spy("payment.request", "_check_no_money_received") as reached:
+            paid, cancelled = self.run_after_commit(register(request_id), cancel)
+        self.assertEqual(paid, "paid")
+        self.assert_serialization_failure(cancelled)
+        self.assertEqual(reached, [], "stopped on the lock, before looking at stale money")
+        with self.committed_env() as env:
+            request = env["payment.request"].browse(request_id)
+            self.assertEqual(request.state, "paid")
+            # Its retry sees the payment and says what to undo.
+            with self.assertRaisesRegex(UserError, "has received money"):
+                cancel(env)
 
     def test_auto_link_racing_manual_link_counts_once(self):
         order_id, (request_id,) = self.create_committed_requests(1)
+        self.addCleanup(self.cleanup_committed, order_id)
         with self.committed_env() as env:
             request = env["payment.request"].browse(request_id)
             journal = env["account.journal"].search(
@@ -81,34 +173,33 @@ class TestConcurrency(ConcurrencyMixin, TransactionCase):
             )
             st_line_id = st_line.id
 
-        calls = iter(["auto", "manual"])
+        def auto(env):
+            return len(env["account.bank.statement.line"].browse(st_line_id)._payment_request_auto_link())
 
-        def race(env):
+        def manual(env):
             line = env["account.bank.statement.line"].browse(st_line_id)
-            how = next(calls)
-            if how == "auto":
-                return len(line._payment_request_auto_link())
             return len(line._link_payment_requests(env["payment.request"].browse(request_id)))
 
-        try:
-            results = self.run_in_parallel(race)
-            successes = [r for r in results if r == 1]
-            self.assertEqual(len(successes), 1, results)
-            with self.committed_env() as env:
-                request = env["payment.request"].browse(request_id)
-                line = env["account.bank.statement.line"].browse(st_line_id)
-                self.assertEqual(request.amount_paid, 100.0, "the transaction is counted once")
-                self.assertEqual(len(request.received_line_ids), 1)
-                self.assertTrue(line.is_reconciled)
-                self.assertAlmostEqual(sum(line.move_id.line_ids.mapped("balance")), 0.0)
-                line.action_payment_request_unlink()
-                line.with_context(force_delete=True).unlink()
-        finally:
-            self.cleanup_committed(order_id)
+        with self.spy("account.bank.statement.line", "_prepare_payment_request_line_vals") as reached:
+            first, second = self.run_after_commit(auto, manual)
+        self.assertEqual(first, 1)
+        self.assert_serialization_failure(second)
+        self.assertNotIn("second", reached, "the manual link booked nothing")
+        with self.committed_env() as env:
+            request = env["payment.request"].browse(request_id)
+            line = env["account.bank.statement.line"].browse(st_line_id)
+            self.assertEqual(request.amount_paid, 100.0, "the transaction is counted once")
+            self.assertEqual(len(request.received_line_ids), 1)
+            self.assertTrue(line.is_reconciled)
+            self.assertAlmostEqual(sum(line.move_id.line_ids.mapped("balance")), 0.0)
+            line.action_payment_request_unlink()
+            line.with_context(force_delete=True).unlink()
+
+    # Mollie ---------------------------------------------------------------
 
     def _committed_mollie_request(self):
-        """Return (order id, request id, token, tr id, cleanup) for a request of
-        the main company with a Mollie link whose payment is paid."""
+        """Return (request id, token, tr id) of a committed request of the main
+        company with a Mollie link whose payment is paid; cleaned up after."""
         mollie = FakeMollie().start()
         self.addCleanup(mollie.stop)
         order_id, (request_id,) = self.create_committed_requests(1)
@@ -151,92 +242,34 @@ class TestConcurrency(ConcurrencyMixin, TransactionCase):
                 )
             self.cleanup_committed(order_id)
 
-        return request_id, token, tr_id, cleanup
+        self.addCleanup(cleanup)
+        return request_id, token, tr_id
 
     def test_two_concurrent_webhooks_one_payment(self):
-        request_id, token, tr_id, cleanup = self._committed_mollie_request()
-        try:
-            results = self.run_in_parallel(
-                lambda env: env["payment.request"]._mollie_process_webhook(token, tr_id)
-            )
-            self.assertIn("ok", results)
-            for result in results:
-                # The loser fails to lock the request the winner paid; Odoo's
-                # HTTP layer retries it, and the retry finds the payment.
-                self.assertTrue(result == "ok" or "could not serialize" in str(result), result)
-            with self.committed_env() as env:
-                request = env["payment.request"].browse(request_id)
-                self.assertEqual(len(request.payment_ids), 1)
-                self.assertEqual(request.state, "paid")
-                self.assertEqual(env["payment.request"]._mollie_process_webhook(token, tr_id), "ok")
-                self.assertEqual(len(request.payment_ids), 1)
-        finally:
-            cleanup()
-
-    def test_webhook_racing_a_manual_registration(self):
-        request_id, token, tr_id, cleanup = self._committed_mollie_request()
-        calls = iter(["webhook", "user"])
-
-        def race(env):
-            if next(calls) == "webhook":
-                return env["payment.request"]._mollie_process_webhook(token, tr_id)
-            wizard = env["payment.request.register"].create({"payment_request_id": request_id})
-            wizard.action_register_payment()
-            return "registered"
-
-        try:
-            results = self.run_in_parallel(race)
-            winners = [r for r in results if r in ("ok", "registered")]
-            self.assertEqual(len(winners), 1, results)
-            self.assertIn("could not serialize", str(next(r for r in results if r not in winners)))
-            with self.committed_env() as env:
-                request = env["payment.request"].browse(request_id)
-                self.assertEqual(len(request.payment_ids), 1, "one payment while they race")
-                self.assertEqual(request.amount_paid, 100.0)
-                self.assertEqual(request.state, "paid")
-        finally:
-            cleanup()
-
-    def test_cron_racing_a_users_payment(self):
-        past = fields.Date.today() - timedelta(days=30)
-        order_id, (request_id,) = self.create_committed_requests(1, date_due=past, auto_reminder=True)
+        request_id, token, tr_id = self._committed_mollie_request()
+        webhook = lambda env: env["payment.request"]._mollie_process_webhook(token, tr_id)  # noqa: E731
+        with self.spy("payment.request", "_mollie_register") as reached:
+            first, second = self.run_after_commit(webhook, webhook)
+        self.assertEqual(first, "ok")
+        # The late webhook fails on the lock; Odoo's HTTP layer retries it.
+        self.assert_serialization_failure(second)
+        self.assertEqual(reached, ["first"])
         with self.committed_env() as env:
-            company = env["sale.order"].browse(order_id).company_id
-            was_on = company.payment_request_auto_reminder
-            company.payment_request_auto_reminder = True
-        calls = iter(["cron", "user"])
+            request = env["payment.request"].browse(request_id)
+            self.assertEqual((len(request.payment_ids), request.state), (1, "paid"))
+            self.assertEqual(webhook(env), "ok", "the retry finds the payment booked")
+            self.assertEqual(len(request.payment_ids), 1)
 
-        def race(env):
-            if next(calls) == "cron":
-                return env["payment.request"]._cron_send_reminders()
-            wizard = env["payment.request.register"].create({"payment_request_id": request_id})
-            wizard.action_register_payment()
-            return "paid"
-
-        try:
-            results = self.run_in_parallel(race)
-            for result in results:
-                self.assertTrue(
-                    # The cron also reminds the demo data's overdue requests:
-                    # what it did to this request is checked below.
-                    isinstance(result, int) or result == "paid" or "could not serialize" in str(result),
-                    f"unexpected: {result!r}",
-                )
-            with self.committed_env() as env:
-                request = env["payment.request"].browse(request_id)
-                self.assertLessEqual(len(request.payment_ids), 1)
-                self.assertLessEqual(request.reminder_count, 1)
-                reminders = env["mail.message"].search_count(
-                    [
-                        ("model", "=", "payment.request"),
-                        ("res_id", "=", request_id),
-                        ("subtype_id", "=", env.ref("mail.mt_comment").id),
-                    ]
-                )
-                self.assertEqual(reminders, request.reminder_count)
-                self.assertEqual(request.state, "paid" if request.payment_ids else "sent")
-                self.assertEqual(request.amount_paid, 100.0 * len(request.payment_ids))
-        finally:
-            with self.committed_env() as env:
-                env["sale.order"].browse(order_id).company_id.payment_request_auto_reminder = was_on
-            self.cleanup_committed(order_id)
+    def test_manual_registration_begun_before_the_webhook_committed_is_refused(self):
+        request_id, token, tr_id = self._committed_mollie_request()
+        webhook = lambda env: env["payment.request"]._mollie_process_webhook(token, tr_id)  # noqa: E731
+        with self.spy("payment.request.register", "_init_payments") as reached:
+            first, second = self.run_after_commit(webhook, register(request_id))
+        self.assertEqual(first, "ok")
+        self.assert_serialization_failure(second)
+        self.assertEqual(reached, ["first"], "only the webhook made a payment")
+        with self.committed_env() as env:
+            request = env["payment.request"].browse(request_id)
+            self.assertEqual(
+                (len(request.payment_ids), request.amount_paid, request.state), (1, 100.0, "paid")
+            )

@@ -46,24 +46,26 @@ class TestPortal(PaymentRequestCommon, HttpCase):
         pdf = self.url_open(self.request_a.get_portal_url(report_type="pdf", download=True))
         self.assertEqual(pdf.status_code, 200)
 
-    def test_wrong_token_and_other_customer(self):
-        response = self.url_open(f"/my/payment_requests/{self.request_a.id}?access_token=wrong")
-        self.assertEqual(response.status_code, 403)
+    def assert_redirected_to_my(self, url):
+        response = self.url_open(url, allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        self.assertTrue(response.headers["Location"].endswith("/my"), response.headers["Location"])
         self.assertNotIn(self.request_a.payment_reference, response.text)
-        response = self.url_open("/my/payment_requests/999999?access_token=wrong")
-        self.assertEqual(response.status_code, 404)
-        self.authenticate(self.portal_user.login, self.portal_user.login)
-        response = self.url_open(f"/my/payment_requests/{self.request_b.id}")
-        self.assertEqual(response.status_code, 403)
         self.assertNotIn(self.request_b.payment_reference, response.text)
+
+    def test_wrong_token_and_other_customer(self):
+        # As the sale portal: a bad token and an unknown id look the same.
+        self.assert_redirected_to_my(f"/my/payment_requests/{self.request_a.id}?access_token=wrong")
+        self.assert_redirected_to_my("/my/payment_requests/999999?access_token=wrong")
+        self.authenticate(self.portal_user.login, self.portal_user.login)
+        self.assert_redirected_to_my(f"/my/payment_requests/{self.request_b.id}")
         response = self.url_open(f"/my/payment_requests/{self.request_a.id}")
         self.assertEqual(response.status_code, 200)
 
     def test_draft_is_not_shown(self):
         draft = self.create_request(amount=10.0, send=False)
         draft._portal_ensure_token()
-        response = self.url_open(draft.get_portal_url())
-        self.assertEqual(response.status_code, 404)
+        self.assert_redirected_to_my(draft.get_portal_url())
 
 
 @tagged("post_install", "-at_install")

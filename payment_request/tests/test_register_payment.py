@@ -123,8 +123,10 @@ class TestRegisterPayment(PaymentRequestCommon):
     def test_linked_payment_cannot_be_deleted(self):
         request = self.create_request(amount=300.0)
         payment = self.register_payment(request)
-        with self.assertRaises(UserError):
+        # Odoo itself refuses to delete a posted payment, before our own check.
+        with self.assertRaises(ValidationError) as caught:
             payment.unlink()
+        self.assertIs(type(caught.exception), ValidationError)
         self.assertTrue(payment.exists())
 
     def test_salesperson_without_billing_cannot_register(self):
