@@ -16,7 +16,12 @@ comma := ,
 empty :=
 space := $(empty) $(empty)
 MODULES := $(subst $(space),$(comma),$(ADDONS))
-TEST_MODULES := $(MODULES),l10n_be
+# The OCA statement importers (CODA, CAMT.053) are installed beside our addons,
+# which do not depend on them: the glue's import tests run with them.
+IMPORTERS := account_statement_import_coda account_statement_import_camt
+TEST_MODULES := $(MODULES),l10n_be,$(subst $(space),$(comma),$(IMPORTERS))
+# The OCA addons whose own test suites `make test` runs with our addons installed.
+OCA_TESTED := account_reconcile_oca account_statement_base account_statement_import_file $(IMPORTERS)
 # account_reconcile_oca and its OCA dependencies are pinned wheels installed in
 # the venv by scripts/install_oca_addons.sh, which prints their directory.
 OCA_ADDONS_DIR := $(BUILD)/oca-addons-dir
@@ -77,7 +82,8 @@ test: venv postgres conf
 	@scripts/check_install_log.sh $(BUILD)/install.log
 	$(VENV)/bin/pytest -p no:cacheprovider --odoo-config=$(ODOO_CONF) --odoo-database=$(DB_TEST) \
 		--odoo-http $(addprefix --cov=,$(ADDONS)) --cov-config=.coveragerc --cov-report=term:skip-covered \
-		$(addsuffix /tests,$(ADDONS))
+		$(addsuffix /tests,$(ADDONS)) \
+		$(addprefix $(shell cat $(OCA_ADDONS_DIR))/,$(addsuffix /tests,$(OCA_TESTED)))
 
 lint: venv
 	$(VENV)/bin/ruff check .

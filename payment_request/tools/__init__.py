@@ -8,3 +8,4 @@ from .structured_reference import (
     ogm_check_digits,
 )
 from .mollie import format_mollie_amount, parse_mollie_amount, payment_outcome
+from .coda import CodaTransaction, write_coda
