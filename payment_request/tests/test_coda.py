@@ -21,7 +21,7 @@ class TestCodaWriter(BaseCase):
         content = self.write(
             [
                 CodaTransaction(1210.0, "+++240/2838/42818+++", "Jan Peeters", "BE61 3101 2698 5517", DAY),
-                CodaTransaction(0.01, "RF18 5390 0754 7034", "Marie Dupont", "FR76300060000112345678901", DAY),
+                CodaTransaction(0.01, "RF18 5390 0754 7034", "M. Dupont", "FR76300060000112345678901", DAY),
             ],
             old_balance=100.0,
             sequence=7,
