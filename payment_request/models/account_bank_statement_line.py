@@ -369,6 +369,7 @@ class AccountBankStatementLine(models.Model):
         moves = self.env["account.move"].browse([plan["st_line"].move_id.id for plan in plans])
         to_create, to_match, created_matches = [], [], []
         bodies = {}
+        self._prefetch_payment_request_booking(moves, plans)
         # One balance check for all entries at the end; the journal items are
         # written in place (no deletion, so the ORM cache survives), without
         # tracking: the request's note says what happened.
@@ -417,6 +418,32 @@ class AccountBankStatementLine(models.Model):
         received = self.env["payment.request"].browse(list(bodies))
         received._message_log_batch(bodies=bodies)
         return received
+
+    @api.model
+    def _prefetch_payment_request_booking(self, moves, plans):
+        """Read at once, for all the entries, what writing their journal items
+        reads (the ORM would read it entry by entry)."""
+        lines = moves.line_ids
+        line_fields = [
+            name
+            for name in (
+                "matched_debit_ids",
+                "matched_credit_ids",
+                "analytic_line_ids",
+                "tax_ids",
+                "tax_tag_ids",
+                "sale_line_ids",
+            )
+            if name in lines._fields
+        ]
+        for name in line_fields:
+            lines.mapped(name)
+        for name in ("statement_line_ids", "payment_ids", "matched_payment_ids"):
+            if name in moves._fields:
+                moves.mapped(name)
+        partners = self.env["payment.request"].concat(*(plan["requests"] for plan in plans)).partner_id
+        for name in ("category_id", "bank_ids", "child_ids", "barcode"):
+            partners.commercial_partner_id.mapped(name)
 
     def _link_payment_requests(self, requests, automatic=False):
         """Book this line's open amount against the requests, as
