@@ -293,9 +293,7 @@ def _invoice_orders_and_assign(orders, payments):
     credits widget (``js_assign_outstanding_line``)."""
     invoices = _invoice_orders(orders)
     credit_by_partner = {
-        line.partner_id: line
-        for line in payments.move_id.line_ids
-        if line.account_type == "asset_receivable"
+        line.partner_id: line for line in payments.move_id.line_ids if line.account_type == "asset_receivable"
     }
     for invoice in invoices:
         invoice.js_assign_outstanding_line(credit_by_partner[invoice.commercial_partner_id].id)
@@ -306,9 +304,7 @@ def _invoice_extra_queries(profile, odoo_profile, count):
     """Say which steps cost our wizard more queries per invoice than Odoo."""
     ours = {key: stats[1] / count for key, stats in profile.stats.items()}
     theirs = {key: stats[1] / count for key, stats in odoo_profile.stats.items()}
-    invoicing = (
-        ours["payment.request.invoice._create_order_invoices"] - theirs["sale.order._create_invoices"]
-    )
+    invoicing = ours["payment.request.invoice._create_order_invoices"] - theirs["sale.order._create_invoices"]
     chatter = (
         ours["payment.request.invoice._create_invoices"]
         - ours["payment.request.invoice._create_order_invoices"]
