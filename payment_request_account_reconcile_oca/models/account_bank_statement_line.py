@@ -222,7 +222,10 @@ class AccountBankStatementLine(models.Model):
     def _get_payment_request_entry_links(self):
         """Return the requests linked on the statement entry itself: by the link
         wizard, the automatic link, or the widget in edit mode."""
-        return self.payment_request_ids | self._get_payment_request_matched_payments().payment_request_id
+        return (
+            self.payment_request_line_ids.payment_request_id
+            | self._get_payment_request_matched_payments().payment_request_id
+        )
 
     def _get_payment_request_keep_moves(self):
         """Return the entries the widget made in keep mode for this line (those
@@ -339,6 +342,26 @@ class AccountBankStatementLine(models.Model):
         # The entry is reversed, not deleted: its lines no longer pay the request.
         booked_lines.payment_request_id = False
         return result
+
+    def _compute_payment_request_line_ids(self):
+        result = super()._compute_payment_request_line_ids()
+        # Keep mode books the link in the widget's own entry.
+        for st_line in self.filtered(lambda line: line.is_reconciled and line._origin.id):
+            keep_requests = st_line._get_payment_request_links() - st_line._get_payment_request_entry_links()
+            st_line.payment_request_ids |= keep_requests
+        return result
+
+    def action_payment_request_unlink(self):
+        # Links booked in the widget's keep-mode entry are undone by reversing
+        # that entry, as the widget's Unreconcile does.
+        keep_linked = self.filtered(
+            lambda line: not line._get_payment_request_entry_links() and line._get_payment_request_links()
+        )
+        for st_line in keep_linked:
+            st_line.unreconcile_bank_line()
+        if self - keep_linked:
+            return super(AccountBankStatementLine, self - keep_linked).action_payment_request_unlink()
+        return True
 
     def _post_payment_request_unlinked(self, requests):
         for request in requests:
