@@ -218,7 +218,9 @@ class PaymentRequest(models.Model):
         string="Bank Transactions",
         help="The bank transactions that pay this request, directly or by matching its registered payments.",
     )
-    statement_line_count = fields.Integer(compute="_compute_statement_line_ids")
+    statement_line_count = fields.Integer(
+        string="Bank Transaction Count", compute="_compute_statement_line_ids"
+    )
 
     _sql_constraints = [
         (

@@ -14,11 +14,11 @@ DAY = date(2026, 11, 20)
 
 @tagged("post_install", "-at_install")
 class TestCodaWriter(BaseCase):
-    def write(self, transactions, **kwargs):
+    def write_file(self, transactions, **kwargs):
         return write_coda("BE71 0961 2345 6769", transactions, holder_name="YourCompany BV", **kwargs)
 
     def test_records(self):
-        content = self.write(
+        content = self.write_file(
             [
                 CodaTransaction(1210.0, "+++240/2838/42818+++", "Jan Peeters", "BE61 3101 2698 5517", DAY),
                 CodaTransaction(0.01, "RF18 5390 0754 7034", "M. Dupont", "FR76300060000112345678901", DAY),
@@ -39,7 +39,7 @@ class TestCodaWriter(BaseCase):
         if Parser is None:
             self.skipTest("pycoda is not installed")
         (statement,) = Parser().parse(
-            self.write(
+            self.write_file(
                 [
                     (300.0, "240283842818", "Jan Peeters", "BE61310126985517", DAY),
                     (45.5, "Bestelling S00012", "Café Zoë", "BE43730004200601", date(2026, 11, 21)),
@@ -62,8 +62,8 @@ class TestCodaWriter(BaseCase):
 
     def test_refusals(self):
         with self.assertRaises(ValueError):
-            self.write([])
+            self.write_file([])
         with self.assertRaises(ValueError):
-            self.write([(-5.0, "x", "y", "BE61310126985517", DAY)])
+            self.write_file([(-5.0, "x", "y", "BE61310126985517", DAY)])
         with self.assertRaises(ValueError):
-            self.write([(5.0, "x", "y", "BE61310126985517", DAY)], sequence=1000)
+            self.write_file([(5.0, "x", "y", "BE61310126985517", DAY)], sequence=1000)
