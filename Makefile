@@ -80,7 +80,7 @@ test: venv postgres conf
 	@$(ODOO) -c $(ODOO_CONF) -d $(DB_TEST) -i $(TEST_MODULES) --stop-after-init \
 		--log-level=info --logfile=$(BUILD)/install.log --http-port=$(HTTP_PORT)
 	@scripts/check_install_log.sh $(BUILD)/install.log
-	$(VENV)/bin/pytest -p no:cacheprovider --odoo-config=$(ODOO_CONF) --odoo-database=$(DB_TEST) \
+	$(VENV)/bin/pytest -p no:cacheprovider --rootdir=$(CURDIR) --odoo-config=$(ODOO_CONF) --odoo-database=$(DB_TEST) \
 		--odoo-http $(addprefix --cov=,$(ADDONS)) --cov-config=.coveragerc --cov-report=term:skip-covered \
 		$(addsuffix /tests,$(ADDONS)) \
 		$(addprefix $(shell cat $(OCA_ADDONS_DIR))/,$(addsuffix /tests,$(OCA_TESTED)))
