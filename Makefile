@@ -22,6 +22,10 @@ IMPORTERS := account_statement_import_coda account_statement_import_camt
 TEST_MODULES := $(MODULES),l10n_be,$(subst $(space),$(comma),$(IMPORTERS))
 # The OCA addons whose own test suites `make test` runs with our addons installed.
 OCA_TESTED := account_reconcile_oca account_statement_base account_statement_import_file $(IMPORTERS)
+# This test of account_reconcile_oca 18.0.1.3.0.1 reads company_data['default_tax_account_receivable'],
+# a key the account test common of this Odoo 18.0 tree does not define (KeyError before it
+# does anything): it cannot pass with or without our addons.
+OCA_DESELECTED := test_bank_account_reconcile.py::TestReconciliationWidget::test_write_off_lines_from_note
 # account_reconcile_oca and its OCA dependencies are pinned wheels installed in
 # the venv by scripts/install_oca_addons.sh, which prints their directory.
 OCA_ADDONS_DIR := $(BUILD)/oca-addons-dir
@@ -83,7 +87,8 @@ test: venv postgres conf
 	$(VENV)/bin/pytest -p no:cacheprovider --rootdir=$(CURDIR) --odoo-config=$(ODOO_CONF) --odoo-database=$(DB_TEST) \
 		--odoo-http $(addprefix --cov=,$(ADDONS)) --cov-config=.coveragerc --cov-report=term:skip-covered \
 		$(addsuffix /tests,$(ADDONS)) \
-		$(addprefix $(shell cat $(OCA_ADDONS_DIR))/,$(addsuffix /tests,$(OCA_TESTED)))
+		$(addprefix $(shell cat $(OCA_ADDONS_DIR))/,$(addsuffix /tests,$(OCA_TESTED))) \
+		$(addprefix --deselect ,$(OCA_DESELECTED))
 
 lint: venv
 	$(VENV)/bin/ruff check .
