@@ -1,3 +1,4 @@
+import gc
 import re
 
 from markupsafe import Markup
@@ -9,6 +10,8 @@ from ..tools import find_structured_references
 from .payment_request import OUTSTANDING_STATES
 
 LINKABLE_STATES = ("sent", "partial", "paid")
+# Lines booked between two garbage collections in a big batch.
+BOOKING_GC_BATCH = 200
 # The registered payments of a request that no bank transaction has matched yet.
 UNMATCHED_PAYMENT_DOMAIN = [
     ("state", "=", "in_process"),
@@ -370,46 +373,63 @@ class AccountBankStatementLine(models.Model):
         to_create, to_match, created_matches = [], [], []
         bodies = {}
         self._prefetch_payment_request_booking(moves, plans)
-        # One balance check for all entries at the end; the journal items are
+        # One balance check for all entries at the end (the journal items are
+        # written without one, and without Odoo's context switch of every
+        # environment for it, quadratic over a big batch); the journal items are
         # written in place (no deletion, so the ORM cache survives), without
-        # tracking: the request's note says what happened.
-        with moves.with_context(tracking_disable=True)._check_balanced({"records": moves}):
-            for plan in plans:
-                st_line = plan["st_line"].with_context(tracking_disable=True)
-                liquidity, suspense, _other = st_line._seek_for_lines()
-                if len(suspense) != 1:
-                    raise UserError(
-                        self.env._(
-                            "Statement line %(line)s is already reconciled: undo its reconciliation first.",
-                            line=st_line.display_name,
-                        )
+        # tracking: the request's note says what happened. Statement entries
+        # are no invoices and hold no taxes: the invoice syncs have nothing
+        # to do, and skipping them spares each write a pass over all the
+        # transaction's environments (quadratic over a big batch).
+        booking_context = {
+            "tracking_disable": True,
+            "skip_invoice_sync": True,
+            "skip_invoice_line_sync": True,
+            "check_move_validity": False,
+        }
+        for index, plan in enumerate(plans):
+            if index and not index % BOOKING_GC_BATCH:
+                # Each journal item write leaves a few environments behind in
+                # reference cycles; the transaction's set of environments,
+                # which every new environment scans, would grow with the batch.
+                gc.collect()
+            st_line = plan["st_line"].with_context(**booking_context)
+            liquidity, suspense, _other = st_line._seek_for_lines()
+            if len(suspense) != 1:
+                raise UserError(
+                    self.env._(
+                        "Statement line %(line)s is already reconciled: undo its reconciliation first.",
+                        line=st_line.display_name,
                     )
-                partners = plan["requests"].commercial_partner_id
-                if not st_line.partner_id and len(partners) == 1:
-                    # The liquidity item's partner is the line's partner: Odoo
-                    # copies it to the line and to its posted entry, as the
-                    # line's own write() does (hence its context).
-                    liquidity.with_context(skip_readonly_check=True).write({"partner_id": partners.id})
-                (first_vals, first_payment_line), *others = st_line._prepare_payment_request_plan_vals(plan)
-                first_vals.pop("move_id")
-                suspense.write(first_vals)
-                if first_payment_line:
-                    to_match.append(suspense | first_payment_line)
-                for vals, payment_line in others:
-                    to_create.append(vals)
-                    created_matches.append(payment_line)
-                how = self.env._(" automatically by its structured reference") if automatic else ""
-                for request in plan["requests"]:
-                    body = self.env._(
-                        "Bank transaction %(line)s of %(amount)s linked%(how)s.",
-                        line=st_line._get_html_link(),
-                        amount=plan["currency"].format(st_line.amount),
-                        how=how,
-                    )
-                    if request.id in bodies:
-                        body = bodies[request.id] + Markup("<br/>") + body
-                    bodies[request.id] = body
-            created = AccountMoveLine.with_context(tracking_disable=True).create(to_create)
+                )
+            partners = plan["requests"].commercial_partner_id
+            if not st_line.partner_id and len(partners) == 1:
+                # The liquidity item's partner is the line's partner: Odoo
+                # copies it to the line and to its posted entry, as the
+                # line's own write() does (hence its context).
+                liquidity.with_context(skip_readonly_check=True).write({"partner_id": partners.id})
+            (first_vals, first_payment_line), *others = st_line._prepare_payment_request_plan_vals(plan)
+            first_vals.pop("move_id")
+            suspense.write(first_vals)
+            if first_payment_line:
+                to_match.append(suspense | first_payment_line)
+            for vals, payment_line in others:
+                to_create.append(vals)
+                created_matches.append(payment_line)
+            how = self.env._(" automatically by its structured reference") if automatic else ""
+            for request in plan["requests"]:
+                body = self.env._(
+                    "Bank transaction %(line)s of %(amount)s linked%(how)s.",
+                    line=st_line._get_html_link(),
+                    amount=plan["currency"].format(st_line.amount),
+                    how=how,
+                )
+                if request.id in bodies:
+                    body = bodies[request.id] + Markup("<br/>") + body
+                bodies[request.id] = body
+        created = AccountMoveLine.with_context(**booking_context).create(to_create)
+        with moves.with_context(check_move_validity=True)._check_balanced({"records": moves}):
+            pass  # Odoo's own balance check of all the entries, once
         for line, payment_line in zip(created, created_matches, strict=True):
             if payment_line:
                 to_match.append(line | payment_line)
