@@ -21,11 +21,20 @@ comma := ,
 empty :=
 space := $(empty) $(empty)
 MODULES := $(subst $(space),$(comma),$(ADDONS))
-TEST_MODULES := $(MODULES),l10n_be,sale_management
+# The OCA statement importers (CODA, CAMT.053) are installed beside our addons,
+# which do not depend on them: the glue's import tests run with them.
+IMPORTERS := account_statement_import_coda account_statement_import_camt
+TEST_MODULES := $(MODULES),l10n_be,sale_management,$(subst $(space),$(comma),$(IMPORTERS))
 # make run: the Sales app and the Belgian chart beside the addons, in Dutch
 # and French, and a Belgian demo company (scripts/demo_belgium.py).
 DEMO_MODULES := $(TEST_MODULES)
 DEMO_LANGS := nl_BE,fr_BE
+# The OCA addons whose own test suites `make test` runs with our addons installed.
+OCA_TESTED := account_reconcile_oca account_statement_base account_statement_import_file $(IMPORTERS)
+# This test of account_reconcile_oca 18.0.1.3.0.1 reads company_data['default_tax_account_receivable'],
+# a key the account test common of this Odoo 18.0 tree does not define (KeyError before it
+# does anything): it cannot pass with or without our addons.
+OCA_DESELECTED := test_bank_account_reconcile.py::TestReconciliationWidget::test_write_off_lines_from_note
 # account_reconcile_oca and its OCA dependencies are pinned wheels installed in
 # the venv by scripts/install_oca_addons.sh, which prints their directory.
 OCA_ADDONS_DIR := $(BUILD)/oca-addons-dir
@@ -85,9 +94,11 @@ test: venv postgres conf
 	@$(ODOO) -c $(ODOO_CONF) -d $(DB_TEST) -i $(TEST_MODULES) --stop-after-init \
 		--log-level=info --logfile=$(BUILD)/install.log --http-port=$(HTTP_PORT)
 	@scripts/check_install_log.sh $(BUILD)/install.log
-	$(VENV)/bin/pytest -p no:cacheprovider --odoo-config=$(ODOO_CONF) --odoo-database=$(DB_TEST) \
+	$(VENV)/bin/pytest -p no:cacheprovider --rootdir=$(CURDIR) --odoo-config=$(ODOO_CONF) --odoo-database=$(DB_TEST) \
 		--odoo-http $(addprefix --cov=,$(ADDONS)) --cov-config=.coveragerc --cov-report=term:skip-covered \
-		$(addsuffix /tests,$(ADDONS))
+		$(addsuffix /tests,$(ADDONS)) \
+		$(addprefix $(shell cat $(OCA_ADDONS_DIR))/,$(addsuffix /tests,$(OCA_TESTED))) \
+		$(addprefix --deselect ,$(OCA_DESELECTED))
 
 lint: venv
 	$(VENV)/bin/ruff check .

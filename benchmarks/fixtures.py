@@ -153,6 +153,32 @@ class Factory:
         )
         return requests.with_context(**LOUD)
 
+    def customer_payments(self, orders):
+        """Return one posted customer payment per order, for the order's
+        total, without invoice: what a user registers without the addon
+        (Invoicing > Customers > Payments > New)."""
+        method_line = self.bank_journal.inbound_payment_method_line_ids[:1]
+        payments = (
+            self.env["account.payment"]
+            .with_context(**QUIET)
+            .create(
+                [
+                    {
+                        "payment_type": "inbound",
+                        "partner_type": "customer",
+                        "partner_id": order.partner_id.commercial_partner_id.id,
+                        "amount": order.amount_total,
+                        "journal_id": self.bank_journal.id,
+                        "payment_method_line_id": method_line.id,
+                        "memo": order.name,
+                    }
+                    for order in orders
+                ]
+            )
+        )
+        payments.action_post()
+        return payments.with_context(**LOUD)
+
     def posted_invoices(self, count, offset=BASELINE_OFFSET):
         """Return ``count`` posted customer invoices of 1,000.00 + 21% VAT,
         one per customer from the ``offset``-th on."""

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Install the OCA addons payment_request_account_reconcile_oca needs into a
-# virtualenv, then print the directory to add to Odoo's addons_path.
+# Install the OCA addons the harness uses into a virtualenv: the reconciliation
+# widget payment_request_account_reconcile_oca needs, and the CODA and CAMT.053
+# statement importers; then print the directory to add to Odoo's addons_path.
 #
 #   scripts/install_oca_addons.sh VENV_DIR
 #
 # The wheels are installed with --no-deps: their metadata asks for an `odoo`
 # distribution, but Odoo comes from the source tree ($ODOO_HOME, put on the
-# path by odoo_home.pth) and is not on PyPI. The three pins are the whole
-# closure (base_sparse_field, their other dependency, is an Odoo core addon).
+# path by odoo_home.pth) and is not on PyPI. The addon pins are the whole
+# closure (base_sparse_field, their other dependency, is an Odoo core addon);
+# pycoda is the CODA importer's one Python dependency.
 # Set OCA_WHEELS_DIR to a folder holding the wheels to install offline.
 # Running it again changes nothing.
 set -euo pipefail
@@ -23,6 +25,11 @@ pins=(
   odoo-addon-account-reconcile-oca==18.0.1.3.0.1
   odoo-addon-account-statement-base==18.0.1.3.1
   odoo-addon-account-reconcile-model-oca==18.0.1.2.0
+  odoo-addon-account-statement-import-base==18.0.1.0.2.4
+  odoo-addon-account-statement-import-file==18.0.1.0.3.2
+  odoo-addon-account-statement-import-coda==18.0.1.0.0.2
+  odoo-addon-account-statement-import-camt==18.0.1.0.1.1
+  pycoda==1.1.0
 )
 
 pip_args=(--quiet --disable-pip-version-check --no-deps)
@@ -34,7 +41,9 @@ fi
 "$py" -m pip install "${pip_args[@]}" "${pins[@]}" >&2
 
 addons_dir="$("$py" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/odoo/addons"
-for addon in account_reconcile_oca account_statement_base account_reconcile_model_oca; do
+for addon in account_reconcile_oca account_statement_base account_reconcile_model_oca \
+  account_statement_import_base account_statement_import_file account_statement_import_coda \
+  account_statement_import_camt; do
   if [ ! -f "$addons_dir/$addon/__manifest__.py" ]; then
     echo "$addon is missing from $addons_dir after the install." >&2
     exit 1

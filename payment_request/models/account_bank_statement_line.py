@@ -1,11 +1,23 @@
+import gc
 import re
 
-from odoo import Command, api, fields, models
+from markupsafe import Markup
+
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools import find_structured_references
+from .payment_request import OUTSTANDING_STATES
 
 LINKABLE_STATES = ("sent", "partial", "paid")
+# Lines booked between two garbage collections in a big batch.
+BOOKING_GC_BATCH = 200
+# The registered payments of a request that no bank transaction has matched yet.
+UNMATCHED_PAYMENT_DOMAIN = [
+    ("state", "=", "in_process"),
+    ("payment_type", "=", "inbound"),
+    ("is_matched", "=", False),
+]
 # A request number as the sequence writes it, e.g. PR/2026/00001.
 REQUEST_NUMBER = re.compile(r"\b[A-Z]{1,10}/\d{4}/\d{3,}\b")
 
@@ -24,12 +36,14 @@ class AccountBankStatementLine(models.Model):
         string="Linked Payment Requests",
     )
 
-    @api.depends("move_id.line_ids.payment_request_id")
+    @api.depends("move_id.line_ids.payment_request_id", "move_id.line_ids.matched_debit_ids")
     def _compute_payment_request_line_ids(self):
         for st_line in self:
             lines = st_line.move_id.line_ids.filtered("payment_request_id")
             st_line.payment_request_line_ids = lines
-            st_line.payment_request_ids = lines.payment_request_id
+            st_line.payment_request_ids = (
+                lines.payment_request_id | st_line._get_payment_request_matched_payments().payment_request_id
+            )
 
     # ------------------------------------------------------------------
     # Automatic linking
@@ -46,9 +60,23 @@ class AccountBankStatementLine(models.Model):
         self.ensure_one()
         return " ".join(filter(None, [self.payment_ref, self.ref, self.narration and str(self.narration)]))
 
+    @api.model
+    def _get_payment_request_auto_link_domain(self, references, companies):
+        """Return the domain of the requests auto-link may pay: those still
+        waiting for money and those whose registered payments no bank
+        transaction has matched yet."""
+        return [
+            ("payment_reference_normalized", "in", list(references)),
+            ("company_id", "in", companies.ids),
+            "|",
+            ("state", "in", OUTSTANDING_STATES),
+            ("payment_ids", "any", UNMATCHED_PAYMENT_DOMAIN),
+        ]
+
     def _payment_request_auto_link(self):
-        """Link each line whose text holds the structured reference of an
-        open request of its company, for at most the request's residual."""
+        """Link each line whose text holds the structured reference of a
+        request of its company that waits for money on the bank, for at most
+        what the request still waits for."""
         st_lines = self.filtered(
             lambda line: line.company_id.payment_request_auto_link
             and not line.is_reconciled
@@ -62,34 +90,34 @@ class AccountBankStatementLine(models.Model):
         all_references = {ref for refs in references.values() for ref in refs}
         if not all_references:
             return self.browse()
-        requests = self.env["payment.request"].search(
-            [
-                ("payment_reference_normalized", "in", list(all_references)),
-                ("state", "in", ("sent", "partial")),
-                ("company_id", "in", st_lines.company_id.ids),
-            ]
+        Request = self.env["payment.request"]
+        requests = Request.search(
+            self._get_payment_request_auto_link_domain(all_references, st_lines.company_id)
         )
+        if not requests:
+            return self.browse()
+        st_lines._lock_for_payment_request()
+        requests._lock_for_payment()
         by_reference = {(r.company_id, r.payment_reference_normalized): r for r in requests}
-        linked = self.browse()
+        # What each request still waits for, and the registered payments'
+        # lines the plans take, as the lines of this batch use them up.
+        budget = {"residuals": {}, "used_lines": set()}
+        plans = []
         for st_line in st_lines:
-            # Linking deletes the line's suspense item, and unlink() empties the
-            # ORM cache: records that prefetch only themselves keep the next
-            # line from fetching the whole batch again (quadratic otherwise).
-            refs = references[st_line]
-            st_line = st_line.with_prefetch()
-            for reference in refs:
+            for reference in references[st_line]:
                 request = by_reference.get((st_line.company_id, reference))
-                if not request:
+                if not request or request.currency_id != st_line._get_payment_request_currency():
                     continue
-                request = request.with_prefetch()
-                if request.currency_id != st_line._get_payment_request_currency():
+                plan = st_line._get_payment_request_allocation(request, budget=budget)
+                if not plan["requests"] or not plan["currency"].is_zero(plan["suspense"]):
+                    # Nothing to receive, or more than the request waits for:
+                    # the accountant decides.
                     continue
-                if request.currency_id.compare_amounts(st_line.amount, request.amount_residual) > 0:
-                    continue
-                st_line._link_payment_requests(request, automatic=True)
-                linked |= st_line
+                self._spend_payment_request_budget(plan, budget)
+                plans.append(plan)
                 break
-        return linked
+        self.browse()._book_payment_request_allocations(plans, automatic=True)
+        return self.browse([plan["st_line"].id for plan in plans])
 
     def action_payment_request_match(self):
         """Link the selected unreconciled lines by structured reference."""
@@ -205,7 +233,9 @@ class AccountBankStatementLine(models.Model):
                         currency=currency.name,
                     )
                 )
-            if request.state in ("cancel", "done", "draft"):
+            if request.state in ("cancel", "draft") or (
+                request.state == "done" and not self._get_unmatched_payment_lines(request)
+            ):
                 raise UserError(
                     self.env._(
                         "Payment request %(request)s is %(state)s: it cannot receive money.",
@@ -215,16 +245,74 @@ class AccountBankStatementLine(models.Model):
                 )
 
     def _get_unmatched_payment_lines(self, request):
-        """Return the liquidity lines of the request's registered payments that
-        no bank transaction has matched yet, oldest first."""
-        payments = request.payment_ids.filtered(
-            lambda p: p.state == "in_process" and p.payment_type == "inbound" and not p.is_matched
-        )
+        """Return the outstanding lines of the request's registered payments
+        that no bank transaction has matched yet, oldest first."""
+        payments = request.payment_ids.filtered_domain(UNMATCHED_PAYMENT_DOMAIN)
         lines = self.env["account.move.line"]
         for payment in payments.sorted(lambda p: (p.date, p.id)):
             liquidity, _counterpart, _writeoff = payment._seek_for_lines()
             lines |= liquidity.filtered(lambda line: not line.reconciled and line.account_id.reconcile)
         return lines
+
+    def _get_payment_request_open_amount(self):
+        """Return what this line leaves in suspense, in its transaction currency."""
+        self.ensure_one()
+        _liquidity, suspense, _other = self._seek_for_lines()
+        return -sum(suspense.mapped("amount_currency"))
+
+    def _get_payment_request_allocation(self, requests, open_amount=None, budget=None):
+        """Return the plan of what this line pays of the requests, in their
+        order: first their registered payments that the bank has not matched
+        yet (each in full, so that the money is counted once), then the
+        customer's receivable up to what the request still waits for; the
+        rest stays in suspense. Nothing is booked.
+
+        ``open_amount`` is the money to allocate (by default what the line
+        leaves in suspense); ``budget`` holds ``residuals`` (request → what
+        it still waits for) and ``used_lines`` (ids of payment lines taken)
+        when several plans are made before any is booked.
+
+        The plan is a dict: ``st_line``, ``currency``, ``payment_lines``
+        (``[(request, line)]``, matched in full), ``receivables``
+        (``[(request, amount)]``), ``suspense`` (the amount left) and
+        ``requests`` (those that receive money)."""
+        self.ensure_one()
+        budget = budget or {"residuals": {}, "used_lines": set()}
+        currency = self._get_payment_request_currency()
+        remaining = self._get_payment_request_open_amount() if open_amount is None else open_amount
+        plan = {
+            "st_line": self,
+            "currency": currency,
+            "payment_lines": [],
+            "receivables": [],
+            "requests": self.env["payment.request"],
+        }
+        for request in requests:
+            for payment_line in self._get_unmatched_payment_lines(request):
+                amount = payment_line.amount_residual_currency
+                if payment_line.id in budget["used_lines"] or currency.compare_amounts(remaining, amount) < 0:
+                    continue
+                plan["payment_lines"].append((request, payment_line))
+                plan["requests"] |= request
+                remaining -= amount
+            if request.state == "done":
+                # Its invoice is the document to pay now.
+                continue
+            amount = min(budget["residuals"].get(request, request.amount_residual), remaining)
+            if currency.compare_amounts(amount, 0.0) > 0:
+                plan["receivables"].append((request, amount))
+                plan["requests"] |= request
+                remaining -= amount
+        plan["suspense"] = currency.round(remaining)
+        return plan
+
+    @api.model
+    def _spend_payment_request_budget(self, plan, budget):
+        """Take what the plan books from the budget of the plans to come."""
+        for _request, payment_line in plan["payment_lines"]:
+            budget["used_lines"].add(payment_line.id)
+        for request, amount in plan["receivables"]:
+            budget["residuals"][request] = budget["residuals"].get(request, request.amount_residual) - amount
 
     def _prepare_payment_request_line_vals(self, account, partner, amount, name, request=None):
         amounts = self._prepare_counterpart_amounts_using_st_line_rate(
@@ -241,80 +329,158 @@ class AccountBankStatementLine(models.Model):
             "payment_request_id": request.id if request else False,
         }
 
+    def _prepare_payment_request_plan_vals(self, plan):
+        """Return ``[(vals, payment_line)]``: the journal items that book the
+        plan on this line's entry, with the registered payment's line each
+        one matches (or ``None``), the suspense rest last."""
+        self.ensure_one()
+        vals_list = []
+        for request, payment_line in plan["payment_lines"]:
+            vals = self._prepare_payment_request_line_vals(
+                payment_line.account_id,
+                request.partner_id.commercial_partner_id,
+                payment_line.amount_residual_currency,
+                payment_line.move_id.name,
+            )
+            vals_list.append((vals, payment_line))
+        for request, amount in plan["receivables"]:
+            partner = request.partner_id.commercial_partner_id
+            receivable = partner.with_company(self.company_id).property_account_receivable_id
+            vals = self._prepare_payment_request_line_vals(
+                receivable, partner, amount, request.payment_reference or request.name, request
+            )
+            vals_list.append((vals, None))
+        if not plan["currency"].is_zero(plan["suspense"]):
+            suspense_account = self.journal_id.suspense_account_id
+            vals = self._prepare_payment_request_line_vals(
+                suspense_account, self.partner_id, plan["suspense"], self.payment_ref or "/"
+            )
+            vals_list.append((vals, None))
+        return vals_list
+
+    @api.model
+    def _book_payment_request_allocations(self, plans, automatic=False):
+        """Book the plans on their lines' entries, all in one go: the suspense
+        item of each line becomes the plan's first journal item (its amount
+        split off into the others), a line without partner gets the customer,
+        the registered payments' lines are matched, and each request gets a
+        note. Return the requests that received money."""
+        plans = [plan for plan in plans if plan["requests"]]
+        if not plans:
+            return self.env["payment.request"]
+        AccountMoveLine = self.env["account.move.line"]
+        moves = self.env["account.move"].browse([plan["st_line"].move_id.id for plan in plans])
+        to_create, to_match, created_matches = [], [], []
+        bodies = {}
+        self._prefetch_payment_request_booking(moves, plans)
+        # One balance check for all entries at the end (the journal items are
+        # written without one, and without Odoo's context switch of every
+        # environment for it, quadratic over a big batch); the journal items are
+        # written in place (no deletion, so the ORM cache survives), without
+        # tracking: the request's note says what happened. Statement entries
+        # are no invoices and hold no taxes: the invoice syncs have nothing
+        # to do, and skipping them spares each write a pass over all the
+        # transaction's environments (quadratic over a big batch).
+        booking_context = {
+            "tracking_disable": True,
+            "skip_invoice_sync": True,
+            "skip_invoice_line_sync": True,
+            "check_move_validity": False,
+        }
+        for index, plan in enumerate(plans):
+            if index and not index % BOOKING_GC_BATCH:
+                # Each journal item write leaves a few environments behind in
+                # reference cycles; the transaction's set of environments,
+                # which every new environment scans, would grow with the batch.
+                gc.collect()
+            st_line = plan["st_line"].with_context(**booking_context)
+            liquidity, suspense, _other = st_line._seek_for_lines()
+            if len(suspense) != 1:
+                raise UserError(
+                    self.env._(
+                        "Statement line %(line)s is already reconciled: undo its reconciliation first.",
+                        line=st_line.display_name,
+                    )
+                )
+            partners = plan["requests"].commercial_partner_id
+            if not st_line.partner_id and len(partners) == 1:
+                # The liquidity item's partner is the line's partner: Odoo
+                # copies it to the line and to its posted entry, as the
+                # line's own write() does (hence its context).
+                liquidity.with_context(skip_readonly_check=True).write({"partner_id": partners.id})
+            (first_vals, first_payment_line), *others = st_line._prepare_payment_request_plan_vals(plan)
+            first_vals.pop("move_id")
+            suspense.write(first_vals)
+            if first_payment_line:
+                to_match.append(suspense | first_payment_line)
+            for vals, payment_line in others:
+                to_create.append(vals)
+                created_matches.append(payment_line)
+            how = self.env._(" automatically by its structured reference") if automatic else ""
+            for request in plan["requests"]:
+                body = self.env._(
+                    "Bank transaction %(line)s of %(amount)s linked%(how)s.",
+                    line=st_line._get_html_link(),
+                    amount=plan["currency"].format(st_line.amount),
+                    how=how,
+                )
+                if request.id in bodies:
+                    body = bodies[request.id] + Markup("<br/>") + body
+                bodies[request.id] = body
+        created = AccountMoveLine.with_context(**booking_context).create(to_create)
+        with moves.with_context(check_move_validity=True)._check_balanced({"records": moves}):
+            pass  # Odoo's own balance check of all the entries, once
+        for line, payment_line in zip(created, created_matches, strict=True):
+            if payment_line:
+                to_match.append(line | payment_line)
+        if to_match:
+            AccountMoveLine._reconcile_plan(to_match)
+        received = self.env["payment.request"].browse(list(bodies))
+        received._message_log_batch(bodies=bodies)
+        return received
+
+    @api.model
+    def _prefetch_payment_request_booking(self, moves, plans):
+        """Read at once, for all the entries, what writing their journal items
+        reads (the ORM would read it entry by entry)."""
+        lines = moves.line_ids
+        line_fields = [
+            name
+            for name in (
+                "matched_debit_ids",
+                "matched_credit_ids",
+                "analytic_line_ids",
+                "tax_ids",
+                "tax_tag_ids",
+                "sale_line_ids",
+            )
+            if name in lines._fields
+        ]
+        for name in line_fields:
+            lines.mapped(name)
+        for name in ("statement_line_ids", "payment_ids", "matched_payment_ids"):
+            if name in moves._fields:
+                moves.mapped(name)
+        partners = self.env["payment.request"].concat(*(plan["requests"] for plan in plans)).partner_id
+        for name in ("category_id", "bank_ids", "child_ids", "barcode"):
+            partners.commercial_partner_id.mapped(name)
+
     def _link_payment_requests(self, requests, automatic=False):
-        """Book this line's open amount against the requests: first on their
-        registered payments that the bank has not matched yet, then on the
-        customer's receivable, in the order given. Whatever is left stays in
-        suspense. Return the requests that received money."""
+        """Book this line's open amount against the requests, as
+        ``_get_payment_request_allocation`` plans it. Return the requests that
+        received money."""
         self.ensure_one()
         self._lock_for_payment_request()
         requests._lock_for_payment()
         self._check_payment_request_link(requests)
-        currency = self._get_payment_request_currency()
-        _liquidity, suspense, _other = self._seek_for_lines()
-        remaining = -sum(suspense.mapped("amount_currency"))
-        new_vals, to_match, received = [], [], self.env["payment.request"]
-        for request in requests:
-            partner = request.partner_id.commercial_partner_id
-            for payment_line in self._get_unmatched_payment_lines(request):
-                if currency.compare_amounts(remaining, payment_line.amount_residual_currency) < 0:
-                    continue
-                amount = payment_line.amount_residual_currency
-                new_vals.append(
-                    self._prepare_payment_request_line_vals(
-                        payment_line.account_id, partner, amount, payment_line.move_id.name
-                    )
-                )
-                to_match.append((len(new_vals) - 1, payment_line))
-                remaining -= amount
-                received |= request
-            amount = min(request.amount_residual, remaining)
-            if currency.compare_amounts(amount, 0.0) > 0:
-                receivable = partner.with_company(self.company_id).property_account_receivable_id
-                new_vals.append(
-                    self._prepare_payment_request_line_vals(
-                        receivable, partner, amount, request.payment_reference or request.name, request
-                    )
-                )
-                remaining -= amount
-                received |= request
-        if not new_vals:
+        plan = self._get_payment_request_allocation(requests)
+        if not plan["requests"]:
             raise UserError(
                 self.env._(
                     "The selected payment requests have nothing left to receive from this transaction."
                 )
             )
-        if currency.compare_amounts(remaining, 0.0) > 0:
-            new_vals.append(
-                self._prepare_payment_request_line_vals(
-                    self.journal_id.suspense_account_id, self.partner_id, remaining, self.payment_ref or "/"
-                )
-            )
-        if not self.partner_id and len(received.commercial_partner_id) == 1:
-            self.partner_id = received.commercial_partner_id
-        move = self.move_id.with_context(
-            skip_account_move_synchronization=True, force_delete=True, skip_readonly_check=True
-        )
-        existing = move.line_ids
-        move.write(
-            {
-                "line_ids": [Command.delete(line.id) for line in suspense]
-                + [Command.create(v) for v in new_vals]
-            }
-        )
-        created = (move.line_ids - existing).sorted("id")
-        for index, payment_line in to_match:
-            (created[index] | payment_line).reconcile()
-        for request in received:
-            request.message_post(
-                body=self.env._(
-                    "Bank transaction %(line)s of %(amount)s linked%(how)s.",
-                    line=self._get_html_link(),
-                    amount=currency.format(self.amount),
-                    how=self.env._(" automatically by its structured reference") if automatic else "",
-                )
-            )
-        return received
+        return self._book_payment_request_allocations([plan], automatic=automatic)
 
     def action_payment_request_unlink(self):
         """Undo the links to payment requests: the lines go back to suspense."""

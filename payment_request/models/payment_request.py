@@ -217,6 +217,15 @@ class PaymentRequest(models.Model):
         compute="_compute_pdf_unavailable",
         help="This server cannot make PDFs: mails go out without the request's PDF.",
     )
+    statement_line_ids = fields.Many2many(
+        comodel_name="account.bank.statement.line",
+        compute="_compute_statement_line_ids",
+        string="Bank Transactions",
+        help="The bank transactions that pay this request, directly or by matching its registered payments.",
+    )
+    statement_line_count = fields.Integer(
+        string="Bank Transaction Count", compute="_compute_statement_line_ids"
+    )
 
     _sql_constraints = [
         (
@@ -1112,6 +1121,35 @@ class PaymentRequest(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("account.action_account_payments")
         action["domain"] = [("id", "in", self.payment_ids.ids)]
         action["context"] = {"create": False}
+        return action
+
+    @api.depends("received_line_ids", "payment_ids.is_matched")
+    def _compute_statement_line_ids(self):
+        for request in self:
+            request.statement_line_ids = request._get_statement_lines()
+            request.statement_line_count = len(request.statement_line_ids)
+
+    def _get_statement_lines(self):
+        """Return the bank transactions that pay these requests: those whose
+        entry credits them, and those that matched their registered payments."""
+        payment_lines = self.payment_ids.move_id.line_ids
+        matched = (
+            payment_lines.matched_debit_ids.debit_move_id | payment_lines.matched_credit_ids.credit_move_id
+        )
+        return (self.received_line_ids | matched).move_id.statement_line_ids
+
+    def action_view_statement_lines(self):
+        """Show the bank transactions that pay this request."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "payment_request.account_bank_statement_line_action_payment_request"
+        )
+        action["domain"] = [("id", "in", self.statement_line_ids.ids)]
+        action["context"] = {"create": False}
+        if len(self.statement_line_ids) == 1:
+            form = self.env.ref("payment_request.account_bank_statement_line_view_form_payment_request")
+            action["views"] = [(form.id, "form")]
+            action["res_id"] = self.statement_line_ids.id
         return action
 
     # ------------------------------------------------------------------

@@ -8,6 +8,8 @@ from . import test_access
 from . import test_invoice
 from . import test_reminder
 from . import test_bank_link
+from . import test_bank_import
+from . import test_coda
 from . import test_mollie
 from . import test_portal
 from . import test_i18n

@@ -212,8 +212,8 @@ class TestBankLink(PaymentRequestCommon):
         request = self.create_request(amount=300.0)
         payment = self.register_payment(request)
         self.assertFalse(payment.is_matched)
-        st_line = self.create_st_line(300.0, request.payment_reference)
-        self.assertFalse(st_line.is_reconciled, "a paid request is not auto-linked")
+        st_line = self.create_st_line(300.0, "no reference", partner_id=self.partner_a.id)
+        self.assertFalse(st_line.is_reconciled)
         link_form = self.link_form(st_line)
         self.assertEqual([r.id for r in link_form.payment_request_ids], request.ids)
         link_form.save().action_link()
@@ -272,3 +272,111 @@ class TestBankLink(PaymentRequestCommon):
         self.assertFalse(st_line.is_reconciled)
         self.assertEqual(len(st_line.move_id.line_ids), 2, "nothing changed")
         self.assertEqual(other_request.amount_paid, 0.0)
+
+    # ------------------------------------------------------------------
+    # Auto-link on registered payments
+    # ------------------------------------------------------------------
+
+    def assert_payment_matched(self, payment, st_line):
+        # Community leaves the payment's state to its invoices (in_process
+        # without one): matched is what the bank changes.
+        self.assertTrue(payment.is_matched)
+        liquidity, _counterpart, _writeoff = payment._seek_for_lines()
+        self.assertTrue(liquidity.reconciled)
+        self.assertEqual(liquidity.matched_credit_ids.credit_move_id.move_id, st_line.move_id)
+
+    def test_auto_link_registered_payment_exact_amount(self):
+        request = self.create_request(amount=300.0)
+        payment = self.register_payment(request)
+        self.assertEqual((request.state, payment.state, payment.is_matched), ("paid", "in_process", False))
+        st_line = self.create_st_line(300.0, f"Betaling {request.payment_reference}")
+        self.assert_no_suspense(st_line)
+        self.assertFalse(self.receivable_of(st_line), "no second receivable credit")
+        self.assert_payment_matched(payment, st_line)
+        self.assertEqual(request.amount_paid, 300.0, "the money is counted once")
+        self.assertEqual(request.state, "paid")
+        self.assertEqual(st_line.payment_request_ids, request)
+        self.assertEqual(request.statement_line_ids, st_line)
+        self.assertEqual(st_line.partner_id, self.partner_a, "the customer is filled in")
+        self.assertIn("automatically", request.message_ids[0].body)
+        action = request.action_view_statement_lines()
+        self.assertEqual(action["res_id"], st_line.id)
+
+        st_line.action_payment_request_unlink()
+        _liquidity, suspense, _other = st_line._seek_for_lines()
+        self.assertEqual(suspense.balance, -300.0)
+        self.assertFalse(payment.is_matched)
+        self.assertEqual(request.amount_paid, 300.0)
+        self.assertFalse(request.statement_line_ids)
+        self.assertEqual(request.state, "paid")
+
+    def test_auto_link_two_registered_payments(self):
+        request = self.create_request(amount=500.0)
+        first = self.register_payment(request, amount=200.0)
+        second = self.register_payment(request, amount=300.0)
+        st_line = self.create_st_line(500.0, request.payment_reference)
+        self.assert_no_suspense(st_line)
+        self.assertFalse(self.receivable_of(st_line))
+        self.assert_payment_matched(first, st_line)
+        self.assert_payment_matched(second, st_line)
+        self.assertEqual(request.amount_paid, 500.0)
+        self.assertEqual(request.state, "paid")
+
+    def test_auto_link_more_than_the_registered_payments(self):
+        request = self.create_request(amount=500.0)
+        payment = self.register_payment(request, amount=300.0)
+        self.assertEqual(request.state, "partial")
+        st_line = self.create_st_line(450.0, request.payment_reference)
+        self.assert_no_suspense(st_line)
+        self.assert_payment_matched(payment, st_line)
+        self.assertRecordValues(
+            self.receivable_of(st_line),
+            [{"balance": -150.0, "payment_request_id": request.id, "partner_id": self.partner_a.id}],
+        )
+        self.assertEqual(request.amount_paid, 450.0)
+        self.assertEqual(request.amount_residual, 50.0)
+
+        # More than the request waits for: not automatic; the link wizard
+        # books the payment, then the receivable, then leaves the rest.
+        other = self.create_request(amount=500.0)
+        other_payment = self.register_payment(other, amount=300.0)
+        big_line = self.create_st_line(600.0, other.payment_reference)
+        self.assertFalse(big_line.payment_request_ids)
+        link_form = self.link_form(big_line)
+        self.assertEqual([r.id for r in link_form.payment_request_ids], other.ids)
+        link_form.save().action_link()
+        self.assert_payment_matched(other_payment, big_line)
+        self.assertEqual(self.receivable_of(big_line).balance, -200.0)
+        _liquidity, suspense, _other = big_line._seek_for_lines()
+        self.assertEqual(suspense.balance, -100.0)
+        self.assertAlmostEqual(sum(big_line.move_id.line_ids.mapped("balance")), 0.0)
+        self.assertEqual((other.amount_paid, other.state), (500.0, "paid"))
+
+    def test_auto_link_registered_payment_after_invoicing(self):
+        request = self.create_request(amount=1210.0)
+        payment = self.register_payment(request)
+        invoice = self.invoice_requests(request)
+        self.assertEqual(request.state, "done")
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertFalse(payment.is_matched)
+        st_line = self.create_st_line(1210.0, request.payment_reference)
+        self.assert_no_suspense(st_line)
+        self.assertFalse(self.receivable_of(st_line), "the invoice is paid already: no new credit")
+        self.assert_payment_matched(payment, st_line)
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(invoice.amount_residual, 0.0)
+        self.assertEqual(request.amount_paid, 1210.0)
+        self.assertEqual(request.state, "done")
+
+    def test_auto_link_batch_shares_one_request(self):
+        request = self.create_request(amount=300.0)
+        vals = {"journal_id": self.bank_journal.id, "date": fields.Date.today()}
+        first, second = self.env["account.bank.statement.line"].create(
+            [
+                {**vals, "amount": 200.0, "payment_ref": request.payment_reference},
+                {**vals, "amount": 200.0, "payment_ref": request.payment_reference},
+            ]
+        )
+        self.assertTrue(first.is_reconciled)
+        self.assertFalse(second.payment_request_ids, "the batch's first line took 200 of the 300")
+        self.assertEqual(request.amount_residual, 100.0)

@@ -59,21 +59,22 @@ class AccountBankStatementLine(models.Model):
         )
 
     def _add_payment_request_reconcile_lines(self, data, request, reconcile_auxiliary_id):
-        """Return the proposal with the request's lines added, booked as the link
-        wizard books them: first the outstanding lines of its registered payments
-        the bank has not matched yet (the money is counted once), then the
-        customer's receivable for up to the request's residual, never more than
-        the open amount."""
-        currency = self._get_reconcile_currency()
+        """Return the proposal with the request's lines added, as the base's
+        allocation plans them for the amount the proposal leaves open."""
         open_amount = self._get_reconcile_open_amount(data)
-        new_data = list(data)
         used_line_ids = {line_id for line in data for line_id in line.get("counterpart_line_ids", [])}
-        added = False
-        for payment_line in self._get_unmatched_payment_lines(request):
-            if payment_line.id in used_line_ids:
-                continue
-            if currency.compare_amounts(open_amount, payment_line.amount_residual_currency) < 0:
-                continue
+        plan = self._get_payment_request_allocation(
+            request, open_amount=open_amount, budget={"residuals": {}, "used_lines": used_line_ids}
+        )
+        if not plan["requests"]:
+            raise UserError(
+                self.env._(
+                    "Payment request %(request)s has nothing left to receive from this transaction.",
+                    request=request.name,
+                )
+            )
+        new_data = list(data)
+        for _request, payment_line in plan["payment_lines"]:
             reconcile_auxiliary_id, lines = self._get_reconcile_line(
                 payment_line,
                 "other",
@@ -86,21 +87,11 @@ class AccountBankStatementLine(models.Model):
                 line[MATCHED_REQUEST_KEY] = request.id
             new_data += lines
             open_amount -= payment_line.amount_residual_currency
-            added = True
-        amount = min(request.amount_residual, open_amount)
-        if currency.compare_amounts(amount, 0.0) > 0:
+        for _request, amount in plan["receivables"]:
             new_data.append(
                 self._prepare_payment_request_reconcile_line(request, amount, reconcile_auxiliary_id)
             )
             reconcile_auxiliary_id += 1
-            added = True
-        if not added:
-            raise UserError(
-                self.env._(
-                    "Payment request %(request)s has nothing left to receive from this transaction.",
-                    request=request.name,
-                )
-            )
         return new_data, reconcile_auxiliary_id
 
     def _prepare_payment_request_reconcile_line(self, request, amount, reconcile_auxiliary_id):
@@ -231,7 +222,10 @@ class AccountBankStatementLine(models.Model):
     def _get_payment_request_entry_links(self):
         """Return the requests linked on the statement entry itself: by the link
         wizard, the automatic link, or the widget in edit mode."""
-        return self.payment_request_ids | self._get_payment_request_matched_payments().payment_request_id
+        return (
+            self.payment_request_line_ids.payment_request_id
+            | self._get_payment_request_matched_payments().payment_request_id
+        )
 
     def _get_payment_request_keep_moves(self):
         """Return the entries the widget made in keep mode for this line (those
@@ -349,6 +343,26 @@ class AccountBankStatementLine(models.Model):
         booked_lines.payment_request_id = False
         return result
 
+    def _compute_payment_request_line_ids(self):
+        result = super()._compute_payment_request_line_ids()
+        # Keep mode books the link in the widget's own entry.
+        for st_line in self.filtered(lambda line: line.is_reconciled and line._origin.id):
+            keep_requests = st_line._get_payment_request_links() - st_line._get_payment_request_entry_links()
+            st_line.payment_request_ids |= keep_requests
+        return result
+
+    def action_payment_request_unlink(self):
+        # Links booked in the widget's keep-mode entry are undone by reversing
+        # that entry, as the widget's Unreconcile does.
+        keep_linked = self.filtered(
+            lambda line: not line._get_payment_request_entry_links() and line._get_payment_request_links()
+        )
+        for st_line in keep_linked:
+            st_line.unreconcile_bank_line()
+        if self - keep_linked:
+            return super(AccountBankStatementLine, self - keep_linked).action_payment_request_unlink()
+        return True
+
     def _post_payment_request_unlinked(self, requests):
         for request in requests:
             request.message_post(body=self.env._("A bank transaction was unlinked from this request."))
@@ -357,8 +371,10 @@ class AccountBankStatementLine(models.Model):
     # Link wizard
     # ------------------------------------------------------------------
 
-    def _link_payment_requests(self, requests, automatic=False):
-        received = super()._link_payment_requests(requests, automatic=automatic)
-        # The entry changed under the widget: drop the proposal it saved.
-        self.reconcile_data = False
+    @api.model
+    def _book_payment_request_allocations(self, plans, automatic=False):
+        received = super()._book_payment_request_allocations(plans, automatic=automatic)
+        # The entries changed under the widget: drop the proposals it saved.
+        st_lines = self.browse([plan["st_line"].id for plan in plans])
+        st_lines.filtered("reconcile_data").reconcile_data = False
         return received

@@ -50,6 +50,24 @@ class PaymentRequest(models.Model):
         ]
         return domain if (operator == "=") == value else ["!", *domain]
 
+    def _get_statement_lines(self):
+        st_lines = super()._get_statement_lines()
+        # Keep mode books the link in an entry of the widget's own, whose
+        # suspense item is reconciled with the bank transaction's.
+        payment_lines = self.payment_ids.move_id.line_ids
+        booked = (
+            self.received_line_ids
+            | payment_lines.matched_debit_ids.debit_move_id
+            | payment_lines.matched_credit_ids.credit_move_id
+        )
+        suspense_lines = booked.move_id.filtered(lambda move: not move.statement_line_ids).line_ids.filtered(
+            lambda line: line.account_id == line.journal_id.suspense_account_id
+        )
+        counterparts = (
+            suspense_lines.matched_debit_ids.debit_move_id | suspense_lines.matched_credit_ids.credit_move_id
+        )
+        return st_lines | counterparts.move_id.statement_line_ids
+
     @api.model
     def _get_statement_line_candidates(self):
         """Return ``[(request, reason)]``, best first, for the statement line in

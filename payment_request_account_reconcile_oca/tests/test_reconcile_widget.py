@@ -394,6 +394,35 @@ class TestReconcileWidget(ReconcileWidgetCommon):
         self.assertIn("unlinked", request.message_ids[0].body)
 
     @mute_logger("odoo.models.unlink")
+    def test_keep_mode_unlink_button(self):
+        """The Unlink button of the bank transaction undoes a keep-mode link
+        as the widget's Unreconcile does."""
+        self.bank_journal.reconcile_mode = "keep"
+        self.suspense_account.reconcile = True
+        request = self.create_request(amount=300.0)
+        payment_request = self.create_request(amount=200.0)
+        payment = self.register_payment(payment_request)
+        st_line = self.create_st_line(500.0, "Betaling")
+        self.add_requests(st_line, request, payment_request)
+        st_line.reconcile_bank_line()
+        self.assertTrue(payment.is_matched)
+        self.assertEqual(st_line.payment_request_ids, request | payment_request)
+        self.assertEqual(request.statement_line_ids, st_line)
+        [keep_move] = st_line._get_payment_request_keep_moves()
+
+        st_line.action_payment_request_unlink()
+
+        self.assertFalse(st_line.is_reconciled)
+        self.assertTrue(keep_move.reversal_move_ids)
+        self.assertFalse(st_line.payment_request_ids)
+        self.assertEqual((request.amount_paid, request.state), (0.0, "sent"))
+        self.assertFalse(payment.is_matched)
+        self.assertEqual((payment_request.amount_paid, payment_request.state), (200.0, "paid"))
+        self.assertIn("unlinked", request.message_ids[0].body)
+        with self.assertRaisesRegex(UserError, "not linked"):
+            st_line.action_payment_request_unlink()
+
+    @mute_logger("odoo.models.unlink")
     def test_keep_mode_finishes_a_wizard_link_on_its_entry(self):
         self.bank_journal.reconcile_mode = "keep"
         self.suspense_account.reconcile = True
