@@ -7,7 +7,6 @@
     "author": "payment_request developers",
     "license": "LGPL-3",
     "depends": ["sale", "account", "account_qr_code_sepa", "portal"],
-    "external_dependencies": {"python": ["mollie-api-python"]},
     "data": [
         # Security
         "security/payment_request_security.xml",
@@ -24,6 +23,7 @@
         "wizard/payment_request_register_views.xml",
         "wizard/payment_request_invoice_views.xml",
         "wizard/payment_request_link_views.xml",
+        "wizard/payment_link_wizard_views.xml",
         # Views
         "views/payment_request_views.xml",
         "views/sale_order_views.xml",

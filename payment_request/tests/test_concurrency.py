@@ -5,7 +5,6 @@ from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
 from .common_concurrency import ConcurrencyMixin
-from .fake_mollie import FakeMollie
 
 
 @tagged("post_install", "-at_install")
@@ -105,97 +104,6 @@ class TestConcurrency(ConcurrencyMixin, TransactionCase):
                 line.with_context(force_delete=True).unlink()
         finally:
             self.cleanup_committed(order_id)
-
-    def _committed_mollie_request(self):
-        """Return (order id, request id, token, tr id, cleanup) for a request of
-        the main company with a Mollie link whose payment is paid."""
-        mollie = FakeMollie().start()
-        self.addCleanup(mollie.stop)
-        order_id, (request_id,) = self.create_committed_requests(1)
-        with self.committed_env() as env:
-            request = env["payment.request"].browse(request_id)
-            company = request.company_id
-            journal = env["account.journal"].search(
-                [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1
-            )
-            saved = company.read(
-                [
-                    "payment_request_mollie_enabled",
-                    "payment_request_mollie_api_key",
-                    "payment_request_mollie_journal_id",
-                ]
-            )[0]
-            env["ir.config_parameter"].set_param("payment_request.mollie_api_endpoint", mollie.url)
-            company.write(
-                {
-                    "payment_request_mollie_enabled": True,
-                    "payment_request_mollie_api_key": FakeMollie.API_KEY,
-                    "payment_request_mollie_journal_id": journal.id,
-                }
-            )
-            request._mollie_ensure_link()
-            token = request.sudo().mollie_token
-            link_id = request.mollie_link_id
-        tr_id = mollie.add_payment(link_id, status="paid")
-
-        def cleanup():
-            with self.committed_env() as env:
-                env["ir.config_parameter"].set_param("payment_request.mollie_api_endpoint", False)
-                env["res.company"].browse(saved["id"]).write(
-                    {
-                        "payment_request_mollie_enabled": saved["payment_request_mollie_enabled"],
-                        "payment_request_mollie_api_key": saved["payment_request_mollie_api_key"],
-                        "payment_request_mollie_journal_id": saved["payment_request_mollie_journal_id"]
-                        and saved["payment_request_mollie_journal_id"][0],
-                    }
-                )
-            self.cleanup_committed(order_id)
-
-        return request_id, token, tr_id, cleanup
-
-    def test_two_concurrent_webhooks_one_payment(self):
-        request_id, token, tr_id, cleanup = self._committed_mollie_request()
-        try:
-            results = self.run_in_parallel(
-                lambda env: env["payment.request"]._mollie_process_webhook(token, tr_id)
-            )
-            self.assertIn("ok", results)
-            for result in results:
-                # The loser fails to lock the request the winner paid; Odoo's
-                # HTTP layer retries it, and the retry finds the payment.
-                self.assertTrue(result == "ok" or "could not serialize" in str(result), result)
-            with self.committed_env() as env:
-                request = env["payment.request"].browse(request_id)
-                self.assertEqual(len(request.payment_ids), 1)
-                self.assertEqual(request.state, "paid")
-                self.assertEqual(env["payment.request"]._mollie_process_webhook(token, tr_id), "ok")
-                self.assertEqual(len(request.payment_ids), 1)
-        finally:
-            cleanup()
-
-    def test_webhook_racing_a_manual_registration(self):
-        request_id, token, tr_id, cleanup = self._committed_mollie_request()
-        calls = iter(["webhook", "user"])
-
-        def race(env):
-            if next(calls) == "webhook":
-                return env["payment.request"]._mollie_process_webhook(token, tr_id)
-            wizard = env["payment.request.register"].create({"payment_request_id": request_id})
-            wizard.action_register_payment()
-            return "registered"
-
-        try:
-            results = self.run_in_parallel(race)
-            winners = [r for r in results if r in ("ok", "registered")]
-            self.assertEqual(len(winners), 1, results)
-            self.assertIn("could not serialize", str(next(r for r in results if r not in winners)))
-            with self.committed_env() as env:
-                request = env["payment.request"].browse(request_id)
-                self.assertEqual(len(request.payment_ids), 1, "one payment while they race")
-                self.assertEqual(request.amount_paid, 100.0)
-                self.assertEqual(request.state, "paid")
-        finally:
-            cleanup()
 
     def test_cron_racing_a_users_payment(self):
         past = fields.Date.today() - timedelta(days=30)

@@ -1,7 +1,6 @@
 from odoo.tests import HttpCase, tagged
 
 from .common import PaymentRequestCommon
-from .test_mollie import MollieCommon
 
 
 @tagged("post_install", "-at_install")
@@ -64,11 +63,3 @@ class TestPortal(PaymentRequestCommon, HttpCase):
         draft._portal_ensure_token()
         response = self.url_open(draft.get_portal_url())
         self.assertEqual(response.status_code, 404)
-
-
-@tagged("post_install", "-at_install")
-class TestPortalPayOnline(MollieCommon, HttpCase):
-    def test_pay_online_button_tour(self):
-        request = self.sent_request()
-        self.assertTrue(request.mollie_link_url.startswith("https://payment-links.mollie.com/payment/"))
-        self.start_tour(request.get_portal_url(), "payment_request_portal_pay_online_tour")

@@ -7,4 +7,3 @@ from .structured_reference import (
     normalize_reference,
     ogm_check_digits,
 )
-from .mollie import format_mollie_amount, parse_mollie_amount, payment_outcome
