@@ -11,12 +11,12 @@ DB_BENCH ?= payment_request_bench
 # Extra options of benchmarks/run.py, e.g. BENCH_ARGS=--full (the issues' sizes).
 BENCH_ARGS ?=
 HTTP_PORT ?= 8069
-ADDONS := payment_request payment_request_account_reconcile_oca
+ADDONS := payment_request payment_request_account_reconcile_oca payment_request_mollie
 comma := ,
 empty :=
 space := $(empty) $(empty)
 MODULES := $(subst $(space),$(comma),$(ADDONS))
-TEST_MODULES := $(MODULES),l10n_be,sale_management
+TEST_MODULES := $(MODULES),l10n_be,sale_management,payment_demo
 # make run: the Sales app and the Belgian chart beside the addons, in Dutch
 # and French, and a Belgian demo company (scripts/demo_belgium.py).
 DEMO_MODULES := $(TEST_MODULES)
