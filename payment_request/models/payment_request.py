@@ -186,7 +186,7 @@ class PaymentRequest(models.Model):
         relation="payment_request_transaction_rel",
         column1="payment_request_id",
         column2="transaction_id",
-        string="Transactions",
+        string="Online Transactions",
         copy=False,
         readonly=True,
         groups="account.group_account_invoice,account.group_account_readonly",
