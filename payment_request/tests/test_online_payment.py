@@ -13,7 +13,7 @@ from .common import PaymentRequestCommon
 
 class OnlinePaymentCommon(PaymentRequestCommon):
     """Odoo's demo payment provider, enabled in test mode for the company on
-    a bank journal of its own, as an Odoo user enables Stripe or Mollie."""
+    a bank journal of its own, as an Odoo user enables any provider."""
 
     @classmethod
     def setUpClass(cls):
