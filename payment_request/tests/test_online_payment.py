@@ -273,6 +273,26 @@ class TestPortalPayment(OnlinePaymentCommon, HttpCase):
         self.assertEqual(tx.payment_request_ids, request)
         self.assertEqual(tx.amount, 200.0)
 
+    def test_transaction_route_needs_the_requests_token(self):
+        request = self.create_request(amount=300.0)
+        other = self.create_request(order=self.create_order(self.partner_b, 100.0), amount=50.0)
+        other._portal_ensure_token()
+        with mute_logger("odoo.http"), self.assertRaisesRegex(JsonRpcException, "ValidationError"):
+            self.make_jsonrpc_request(
+                f"/my/payment_requests/{request.id}/transaction",
+                {
+                    "access_token": other.access_token,
+                    "amount": 300.0,
+                    "provider_id": self.provider.id,
+                    "payment_method_id": self.demo_method.id,
+                    "token_id": None,
+                    "flow": "direct",
+                    "tokenization_requested": False,
+                    "landing_route": "/",
+                },
+            )
+        self.assertFalse(request.transaction_ids)
+
     def test_no_form_when_nothing_is_due(self):
         paid = self.create_request(amount=100.0)
         self.pay_online(paid)
