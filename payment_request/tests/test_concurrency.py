@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
@@ -147,4 +147,69 @@ class TestConcurrency(ConcurrencyMixin, TransactionCase):
         finally:
             with self.committed_env() as env:
                 env["sale.order"].browse(order_id).company_id.payment_request_auto_reminder = was_on
+            self.cleanup_committed(order_id)
+
+    def test_online_payment_racing_a_manual_registration(self):
+        """The provider confirms a transaction while an accountant registers
+        the same money by hand: one books it, the other fails to lock the
+        request and is retried on fresh data."""
+        order_id, (request_id,) = self.create_committed_requests(1)
+        with self.committed_env() as env:
+            request = env["payment.request"].browse(request_id)
+            journal = env["account.journal"].search(
+                [("type", "=", "bank"), ("company_id", "=", request.company_id.id)], limit=1
+            )
+            provider = env["payment.provider"].create(
+                {
+                    "name": "Demo (concurrency)",
+                    "code": "demo",
+                    "state": "test",
+                    "company_id": request.company_id.id,
+                    "journal_id": journal.id,
+                    "payment_method_ids": [Command.set(env.ref("payment_demo.payment_method_demo").ids)],
+                }
+            )
+            tx = env["payment.transaction"].create(
+                {
+                    "provider_id": provider.id,
+                    "payment_method_id": env.ref("payment_demo.payment_method_demo").id,
+                    "reference": f"{request.name}-race",
+                    "amount": 100.0,
+                    "currency_id": request.currency_id.id,
+                    "partner_id": request.partner_id.id,
+                    "operation": "online_redirect",
+                    "payment_request_ids": [Command.set(request.ids)],
+                }
+            )
+            tx._set_done()
+            tx_id, provider_id = tx.id, provider.id
+        calls = iter(["online", "user"])
+
+        def race(env):
+            if next(calls) == "online":
+                env["payment.transaction"].browse(tx_id)._post_process()
+                return "online"
+            wizard = env["payment.request.register"].create({"payment_request_id": request_id})
+            wizard.action_register_payment()
+            return "registered"
+
+        try:
+            results = self.run_in_parallel(race)
+            winners = [r for r in results if r in ("online", "registered")]
+            self.assertEqual(len(winners), 1, results)
+            self.assertIn("could not serialize", str(next(r for r in results if r not in winners)))
+            with self.committed_env() as env:
+                request = env["payment.request"].browse(request_id)
+                self.assertEqual(len(request.payment_ids), 1, "one payment while they race")
+                self.assertEqual(request.amount_paid, 100.0)
+                self.assertEqual(request.state, "paid")
+        finally:
+            with self.committed_env() as env:
+                tx = env["payment.transaction"].browse(tx_id)
+                payments = tx.payment_id
+                tx.unlink()
+                payments.action_draft()
+                payments.move_id.with_context(force_delete=True).unlink()
+                payments.unlink()
+                env["payment.provider"].browse(provider_id).unlink()
             self.cleanup_committed(order_id)
