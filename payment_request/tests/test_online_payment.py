@@ -226,8 +226,18 @@ class TestQuotationConfirmation(OnlinePaymentCommon):
         self.pay_online(online)
         registered = self.quotation_request()
         self.register_payment(registered)
-        self.assertEqual((online | registered).mapped("state"), ["paid", "paid"])
-        self.assertEqual((online | registered).sale_order_id.mapped("state"), ["draft", "draft"])
+        banked = self.quotation_request()
+        self.env["account.bank.statement.line"].create(
+            {
+                "journal_id": self.bank_journal.id,
+                "date": fields.Date.today(),
+                "amount": 300.0,
+                "payment_ref": banked.payment_reference,
+            }
+        )
+        requests = online | registered | banked
+        self.assertEqual(requests.mapped("state"), ["paid", "paid", "paid"])
+        self.assertEqual(requests.sale_order_id.mapped("state"), ["draft", "draft", "draft"])
 
 
 @tagged("post_install", "-at_install")
