@@ -32,6 +32,7 @@
         "views/payment_request_reminder_level_views.xml",
         "views/account_bank_statement_line_views.xml",
         "views/payment_request_portal_templates.xml",
+        "views/payment_transaction_views.xml",
     ],
     "demo": [
         "demo/payment_request_demo.xml",
