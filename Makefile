@@ -16,7 +16,7 @@ HTTP_PORT ?= 8069
 REL_DB ?= payment_request_reliability
 REL_PORTS ?= 8171,8172,8173,8174
 REL_ARGS ?=
-ADDONS := payment_request payment_request_account_reconcile_oca
+ADDONS := payment_request payment_request_account_reconcile_oca payment_request_mollie
 comma := ,
 empty :=
 space := $(empty) $(empty)
@@ -24,7 +24,7 @@ MODULES := $(subst $(space),$(comma),$(ADDONS))
 # The OCA statement importers (CODA, CAMT.053) are installed beside our addons,
 # which do not depend on them: the glue's import tests run with them.
 IMPORTERS := account_statement_import_coda account_statement_import_camt
-TEST_MODULES := $(MODULES),l10n_be,sale_management,$(subst $(space),$(comma),$(IMPORTERS))
+TEST_MODULES := $(MODULES),l10n_be,sale_management,payment_demo,$(subst $(space),$(comma),$(IMPORTERS))
 # make run: the Sales app and the Belgian chart beside the addons, in Dutch
 # and French, and a Belgian demo company (scripts/demo_belgium.py).
 DEMO_MODULES := $(TEST_MODULES)

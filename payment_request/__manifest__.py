@@ -7,7 +7,6 @@
     "author": "payment_request developers",
     "license": "LGPL-3",
     "depends": ["sale", "account", "account_qr_code_sepa", "portal"],
-    "external_dependencies": {"python": ["mollie-api-python"]},
     "data": [
         # Security
         "security/payment_request_security.xml",
@@ -25,6 +24,7 @@
         "wizard/payment_request_register_views.xml",
         "wizard/payment_request_invoice_views.xml",
         "wizard/payment_request_link_views.xml",
+        "wizard/payment_link_wizard_views.xml",
         # Views
         "views/payment_request_views.xml",
         "views/sale_order_views.xml",
@@ -34,6 +34,7 @@
         "views/account_bank_statement_line_views.xml",
         "views/payment_request_portal_templates.xml",
         "report/payment_request_advance_report_views.xml",
+        "views/payment_transaction_views.xml",
     ],
     "demo": [
         "demo/payment_request_demo.xml",

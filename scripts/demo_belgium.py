@@ -7,7 +7,9 @@
   reminders switched on; it is the administrator's default company;
 - customers who speak Dutch, French and English, with email addresses;
 - quotations and orders, and payment requests in every state, whose PDFs
-  carry a working EPC QR code.
+  carry a working EPC QR code;
+- Odoo's *Demo* payment provider enabled (test mode) for the company on its
+  bank journal, so that a request can be paid on the portal end to end.
 
 Running it again changes nothing.
 """
@@ -168,9 +170,29 @@ def register(request, amount, memo):
     wizard.action_register_payment()
 
 
+def enable_payment_demo(company):
+    """Odoo's Demo payment provider, in test mode for the company, on its bank
+    journal: the request's portal page then offers it."""
+    if not env["ir.module.module"].search([("name", "=", "payment_demo"), ("state", "=", "installed")]):
+        print("payment_demo is not installed: no online payment in the demo.")
+        return
+    provider = env["payment.provider"].search(
+        [("code", "=", "demo"), ("company_id", "=", company.id)], limit=1
+    )
+    if not provider:
+        provider = env.ref("payment.payment_provider_demo").copy({"company_id": company.id})
+    journal = env["account.journal"].search(
+        [*env["account.journal"]._check_company_domain(company), ("type", "=", "bank")], limit=1
+    )
+    provider.write({"state": "test", "is_published": True, "journal_id": journal.id})
+
+
 def main():
     global env
-    if env.ref(COMPANY_XMLID, raise_if_not_found=False):
+    existing = env.ref(COMPANY_XMLID, raise_if_not_found=False)
+    if existing:
+        enable_payment_demo(existing)
+        env.cr.commit()
         print("The Belgian demo company exists already.")
         return
     company = make_company()
@@ -216,6 +238,7 @@ def main():
     # Cancelled.
     order = make_order(company, customers["atelier"], [(p["placement"], 10)])
     make_request(order, amount=300.0).action_cancel()
+    enable_payment_demo(company)
     env.cr.commit()
     print(f"Belgian demo company {company.name} created (id {company.id}).")
 

@@ -1,2 +1,1 @@
-from . import mollie
 from . import portal

@@ -1,7 +1,11 @@
-from odoo import http
-from odoo.exceptions import AccessError, MissingError
+from werkzeug.exceptions import NotFound
+
+from odoo import Command, http
+from odoo.exceptions import AccessError, MissingError, ValidationError
 from odoo.http import request
 
+from odoo.addons.payment import utils as payment_utils
+from odoo.addons.payment.controllers import portal as payment_portal
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
@@ -87,8 +91,115 @@ class PaymentRequestPortal(CustomerPortal):
                 "bank": request_sudo._get_bank_account(),
                 "qr_code": request_sudo._get_epc_qr_code(),
                 "payments": request_sudo._get_portal_payments(),
+                **self._get_payment_request_payment_values(request_sudo),
             },
             "my_payment_requests_history",
             False,
         )
         return request.render("payment_request.portal_payment_request_page", values)
+
+    def _get_payment_request_payment_values(self, request_sudo, **kwargs):
+        """Return the values of Odoo's payment form for what the request asks
+        now, as sale's ``_get_payment_values`` does for an order; nothing when
+        the request has nothing to be paid."""
+        if not request_sudo._has_to_be_paid():
+            return {"show_payment_form": False}
+        logged_in = not request.env.user._is_public()
+        partner_sudo = request.env.user.partner_id if logged_in else request_sudo.partner_id
+        company = request_sudo.company_id
+        amount = request_sudo.amount_residual
+        currency = request_sudo.currency_id
+        availability_report = {}
+        # sudo: the providers, methods and the customer's tokens are read to
+        # show the form to a portal or public visitor, as sale does.
+        providers_sudo = (
+            request.env["payment.provider"]
+            .sudo()
+            ._get_compatible_providers(
+                company.id,
+                partner_sudo.id,
+                amount,
+                currency_id=currency.id,
+                report=availability_report,
+                **kwargs,
+            )
+        )
+        payment_methods_sudo = (
+            request.env["payment.method"]
+            .sudo()
+            ._get_compatible_payment_methods(
+                providers_sudo.ids,
+                partner_sudo.id,
+                currency_id=currency.id,
+                report=availability_report,
+                **kwargs,
+            )
+        )
+        tokens_sudo = (
+            request.env["payment.token"].sudo()._get_available_tokens(providers_sudo.ids, partner_sudo.id)
+        )
+        return {
+            "show_payment_form": True,
+            "company_mismatch": not payment_portal.PaymentPortal._can_partner_pay_in_company(
+                partner_sudo, company
+            ),
+            "expected_company": company,
+            "show_tokenize_input_mapping": payment_portal.PaymentPortal._compute_show_tokenize_input_mapping(
+                providers_sudo
+            ),
+            "amount": amount,
+            "currency": currency,
+            "partner_id": partner_sudo.id,
+            "providers_sudo": providers_sudo,
+            "payment_methods_sudo": payment_methods_sudo,
+            "tokens_sudo": tokens_sudo,
+            "availability_report": availability_report,
+            "transaction_route": request_sudo.get_portal_url(suffix="/transaction"),
+            "landing_route": request_sudo.get_portal_url(),
+            "access_token": request_sudo._portal_ensure_token(),
+        }
+
+
+class PaymentRequestPaymentPortal(payment_portal.PaymentPortal):
+    @http.route("/my/payment_requests/<int:request_id>/transaction", type="json", auth="public")
+    def portal_payment_request_transaction(self, request_id, access_token, **kwargs):
+        """Create a draft transaction for the request's amount due and return
+        its processing values. Refused when the request has nothing to be paid,
+        or for more than it asks now."""
+        try:
+            request_sudo = self._document_check_access("payment.request", request_id, access_token)
+        except AccessError as error:
+            raise ValidationError(request.env._("The access token is invalid.")) from error
+        request_sudo._lock_for_payment()
+        request_sudo._check_online_payment_amount(self._cast_as_float(kwargs.get("amount")))
+        logged_in = not request.env.user._is_public()
+        partner_sudo = request.env.user.partner_id if logged_in else request_sudo.partner_id
+        self._validate_transaction_kwargs(kwargs)
+        kwargs.update(
+            {
+                "partner_id": partner_sudo.id,
+                "currency_id": request_sudo.currency_id.id,
+            }
+        )
+        tx_sudo = self._create_transaction(
+            custom_create_values={"payment_request_ids": [Command.set([request_sudo.id])]},
+            **kwargs,
+        )
+        return tx_sudo._get_processing_values()
+
+    @http.route()
+    def payment_pay(self, *args, amount=None, payment_request_id=None, access_token=None, **kwargs):
+        """Open a request's payment link (*Generate a Payment Link*) on the
+        request's portal page, which asks what the request owes now: a link
+        never stays payable for more, nor once the request is paid or cancelled."""
+        payment_request_id = self._cast_as_int(payment_request_id)
+        if not payment_request_id:
+            return super().payment_pay(*args, amount=amount, access_token=access_token, **kwargs)
+        # sudo: the link's access token, checked just below against the
+        # request's customer, amount and currency, is what grants access.
+        request_sudo = request.env["payment.request"].sudo().browse(payment_request_id).exists()
+        if not request_sudo or not payment_utils.check_access_token(
+            access_token, request_sudo.partner_id.id, self._cast_as_float(amount), request_sudo.currency_id.id
+        ):
+            raise NotFound()
+        return request.redirect(request_sudo.get_portal_url(anchor="payment_request_pay"))

@@ -3,7 +3,6 @@ from . import res_partner
 from . import res_config_settings
 from . import payment_request_reminder_level
 from . import payment_request
-from . import payment_request_mollie
 from . import payment_request_vat_deadline
 from . import sale_order
 from . import account_payment
@@ -11,3 +10,4 @@ from . import account_move
 from . import account_bank_statement_line
 from . import res_partner_bank
 from . import mail_template
+from . import payment_transaction

@@ -13,6 +13,15 @@ class AccountMoveLine(models.Model):
         help="The payment request this bank transaction's receivable item pays.",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        # A bank transaction linked to a request may complete its payment.
+        lines.filtered(
+            lambda line: line.payment_request_id and line.parent_state == "posted"
+        ).payment_request_id._confirm_paid_quotations()
+        return lines
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"

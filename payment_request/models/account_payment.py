@@ -19,9 +19,9 @@ class AccountPayment(models.Model):
         copy=False,
         readonly=True,
         index="btree_not_null",
-        help="The online payment provider's reference of this money movement (Mollie's tr_… id "
-        "for a payment, with the refunded or charged back total for a refund): one movement, one "
-        "payment.",
+        help="The payment provider's reference of this money movement (e.g. a provider's "
+        "payment id, with the refunded or charged back total for a refund): one movement, "
+        "one payment.",
     )
 
     _sql_constraints = [
@@ -44,3 +44,8 @@ class AccountPayment(models.Model):
                         request=payment.payment_request_id.name,
                     )
                 )
+
+    def action_post(self):
+        res = super().action_post()
+        self.payment_request_id._confirm_paid_quotations()
+        return res

@@ -183,6 +183,20 @@ class PaymentRequest(models.Model):
         readonly=True,
     )
     payment_count = fields.Integer(compute="_compute_payment_count")
+    transaction_ids = fields.Many2many(
+        comodel_name="payment.transaction",
+        relation="payment_request_transaction_rel",
+        column1="payment_request_id",
+        column2="transaction_id",
+        string="Online Transactions",
+        copy=False,
+        readonly=True,
+        groups="account.group_account_invoice,account.group_account_readonly",
+    )
+    transaction_count = fields.Integer(
+        compute="_compute_transaction_count",
+        groups="account.group_account_invoice,account.group_account_readonly",
+    )
     invoice_ids = fields.Many2many(
         comodel_name="account.move",
         relation="payment_request_account_move_rel",
@@ -623,7 +637,6 @@ class PaymentRequest(models.Model):
         """Mail the level's template to the customer, through the chatter."""
         self.ensure_one()
         self._portal_ensure_token()
-        self._mollie_ensure_link()
         self.with_context(payment_request_mail=True).message_post_with_source(
             level.mail_template_id,
             subtype_xmlid="mail.mt_comment",
@@ -925,13 +938,19 @@ class PaymentRequest(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_money_received(self):
         for request in self:
-            # sudo: whether a payment exists decides, also for a salesperson
-            # who cannot read accounting; nothing of it is shown.
-            if request.sudo().payment_ids or request.state not in ("draft", "cancel"):
+            # sudo: whoever may delete the request must see that money or a
+            # payment attempt is attached to it, even without Billing rights.
+            request_sudo = request.sudo()
+            if (
+                request_sudo.payment_ids
+                or request_sudo.received_line_ids
+                or request_sudo.transaction_ids
+                or request.state not in ("draft", "cancel")
+            ):
                 raise UserError(
                     self.env._(
-                        "Payment request %(request)s has been sent or has received money: "
-                        "cancel it instead of deleting it.",
+                        "Payment request %(request)s has been sent, has received money or "
+                        "was paid online: cancel it instead of deleting it.",
                         request=request.name,
                     )
                 )
@@ -948,7 +967,6 @@ class PaymentRequest(models.Model):
         if self.state == "cancel":
             raise UserError(self.env._("A cancelled payment request cannot be sent."))
         self._portal_ensure_token()
-        self._mollie_ensure_link()
         template = self.env.ref("payment_request.mail_template_payment_request", raise_if_not_found=False)
         return {
             "type": "ir.actions.act_window",
@@ -1215,3 +1233,146 @@ class PaymentRequest(models.Model):
             if group[0] == "portal_customer":
                 group[2].setdefault("button_access", {})["title"] = self.env._("View Payment Request")
         return groups
+
+    # ------------------------------------------------------------------
+    # Online payment (Odoo's payment providers)
+    # ------------------------------------------------------------------
+
+    @api.depends("transaction_ids")
+    def _compute_transaction_count(self):
+        for request in self:
+            request.transaction_count = len(request.transaction_ids)
+
+    def _has_to_be_paid(self):
+        """Return whether the customer can pay this request online now: it is
+        sent or partially paid and still owes something."""
+        self.ensure_one()
+        return (
+            self.state in OUTSTANDING_STATES
+            and self.currency_id.compare_amounts(self.amount_residual, 0.0) > 0
+        )
+
+    def _get_online_payment_providers(self):
+        """Return the payment providers the portal page offers for this request."""
+        self.ensure_one()
+        # sudo: providers are configuration; this only tells whether one is
+        # enabled for the request's company and currency.
+        return (
+            self.env["payment.provider"]
+            .sudo()
+            ._get_compatible_providers(
+                self.company_id.id,
+                self.partner_id.id,
+                self.amount_residual,
+                currency_id=self.currency_id.id,
+            )
+        )
+
+    def _get_pay_online_url(self):
+        """Return the link of the request's portal page, where the customer
+        pays online what is due at that moment; empty when the request has
+        nothing to be paid or no payment provider is enabled."""
+        self.ensure_one()
+        if not self._has_to_be_paid() or not self._get_online_payment_providers():
+            return ""
+        return self.get_base_url() + self.get_portal_url(anchor="payment_request_pay")
+
+    def _check_online_payment_amount(self, amount):
+        """Raise a ValidationError unless a transaction of ``amount`` may pay
+        this request now: above zero and at most what it still owes."""
+        self.ensure_one()
+        if not self._has_to_be_paid():
+            raise ValidationError(self.env._("Payment request %s has nothing left to be paid.", self.name))
+        currency = self.currency_id
+        if not amount or currency.compare_amounts(amount, 0.0) <= 0:
+            raise ValidationError(self.env._("The amount to pay must be above zero."))
+        if currency.compare_amounts(amount, self.amount_residual) > 0:
+            raise ValidationError(
+                self.env._(
+                    "Payment request %(request)s now asks %(residual)s: reload the page to pay it.",
+                    request=self.name,
+                    residual=currency.format(self.amount_residual),
+                )
+            )
+
+    def _get_default_payment_link_values(self):
+        """Return the defaults of *Generate a Payment Link* (payment.link.wizard)."""
+        self.ensure_one()
+        amount = self.amount_residual if self._has_to_be_paid() else 0.0
+        return {
+            "currency_id": self.currency_id.id,
+            "partner_id": self.partner_id.id,
+            "amount": amount,
+            "amount_max": amount,
+        }
+
+    def _notify_overpaid(self):
+        """Tell the salesperson, by an activity, that the request received
+        more than it asked, and by how much."""
+        summary = self.env._("Payment request overpaid")
+        for request in self:
+            excess = -request.amount_residual
+            if request.currency_id.compare_amounts(excess, 0.0) <= 0:
+                continue
+            note = self.env._(
+                "%(request)s received %(excess)s more than it asked: refund the customer or "
+                "deduct it from the invoice.",
+                request=request.name,
+                excess=request.currency_id.format(excess),
+            )
+            request.message_post(body=note)
+            request.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=summary,
+                note=note,
+                user_id=(request.user_id or self.env.user).id,
+            )
+
+    def _notify_payment_on_cancelled(self, payment):
+        """Tell the salesperson that money came in online for a cancelled
+        request: it is booked as an open payment of the customer."""
+        self.ensure_one()
+        note = self.env._(
+            "Payment %(payment)s of %(amount)s was made online for cancelled request %(request)s: "
+            "it is booked as an open payment of the customer. Refund it or use it on an invoice.",
+            payment=payment.name,
+            amount=payment.currency_id.format(payment.amount),
+            request=self.name,
+        )
+        self.message_post(body=note)
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=self.env._("Payment on a cancelled request"),
+            note=note,
+            user_id=(self.user_id or self.env.user).id,
+        )
+
+    def _confirm_paid_quotations(self):
+        """Confirm the quotation of each paid request, as Odoo confirms an
+        order whose online prepayment is paid, when the company wants it."""
+        for request in self:
+            # sudo: the customer's money confirms the quotation, whoever booked
+            # it (a portal payment, an accountant without Sales rights).
+            order = request.sudo().sale_order_id
+            if (
+                not order
+                or order.state not in ("draft", "sent")
+                or request.state not in ("paid", "done")
+                or not request.company_id.payment_request_confirm_order
+            ):
+                continue
+            order.action_confirm()
+            order.message_post(
+                body=self.env._(
+                    "Quotation confirmed: payment request %(request)s is paid.",
+                    request=request._get_html_link(),
+                )
+            )
+
+    def action_view_transactions(self):
+        """Show the online payment transactions of this request."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("payment.action_payment_transaction")
+        action["domain"] = [("id", "in", self.transaction_ids.ids)]
+        action["context"] = {"create": False}
+        return action

@@ -37,7 +37,7 @@ def _get_invoiced_ratio(lines):
     return min(invoiced / total, 1.0)
 
 
-# One capability in its own file, as Mollie's: the invoice deadline of
+# One capability in its own file: the invoice deadline of
 # advance payments under Belgian VAT.
 class PaymentRequest(models.Model):
     _inherit = "payment.request"  # pylint: disable=consider-merging-classes-inherited

@@ -1,9 +1,4 @@
-import re
-
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
-
-MOLLIE_KEY = re.compile(r"^(live|test)_\w+$")
+from odoo import fields, models
 
 
 class ResCompany(models.Model):
@@ -24,19 +19,6 @@ class ResCompany(models.Model):
         default=True,
         help="Link new bank statement lines to the open payment request whose "
         "structured reference they carry.",
-    )
-    payment_request_mollie_enabled = fields.Boolean(string="Enable Mollie")
-    payment_request_mollie_api_key = fields.Char(
-        string="Mollie API Key",
-        groups="base.group_system",
-        copy=False,
-        help="A test_… or live_… key from the Mollie dashboard.",
-    )
-    payment_request_mollie_journal_id = fields.Many2one(
-        comodel_name="account.journal",
-        string="Mollie Journal",
-        domain="[('type', '=', 'bank'), ('company_id', '=', id)]",
-        help="The bank journal on which Mollie settlements are booked.",
     )
     payment_request_reminder_level_ids = fields.One2many(
         comodel_name="payment.request.reminder.level",
@@ -69,11 +51,9 @@ class ResCompany(models.Model):
         "invoice for the money received and not invoiced yet.",
     )
 
-    @api.constrains("payment_request_mollie_api_key")
-    def _check_payment_request_mollie_api_key(self):
-        for company in self.sudo():
-            key = company.payment_request_mollie_api_key
-            if key and not MOLLIE_KEY.match(key):
-                raise ValidationError(
-                    self.env._("A Mollie API key starts with test_ or live_, followed by letters and digits.")
-                )
+    payment_request_confirm_order = fields.Boolean(
+        string="Confirm quotations of paid requests",
+        default=True,
+        help="Confirm a quotation once one of its payment requests is paid, whatever the way "
+        "the money came in (online, bank transaction, registered payment).",
+    )

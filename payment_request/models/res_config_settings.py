@@ -1,7 +1,4 @@
-from mollie.api.error import Error as MollieError
-
 from odoo import fields, models
-from odoo.exceptions import UserError
 
 
 class ResConfigSettings(models.TransientModel):
@@ -32,38 +29,10 @@ class ResConfigSettings(models.TransientModel):
         readonly=False,
     )
 
-    payment_request_mollie_enabled = fields.Boolean(
-        related="company_id.payment_request_mollie_enabled",
+    payment_request_confirm_order = fields.Boolean(
+        related="company_id.payment_request_confirm_order",
         readonly=False,
     )
-    payment_request_mollie_api_key = fields.Char(
-        related="company_id.payment_request_mollie_api_key",
-        readonly=False,
-        groups="base.group_system",
-    )
-    payment_request_mollie_journal_id = fields.Many2one(
-        related="company_id.payment_request_mollie_journal_id",
-        readonly=False,
-    )
-
-    def action_payment_request_mollie_test(self):
-        """Ask Mollie whether the key works, and say what it answered."""
-        self.ensure_one()
-        if not self.env.user._is_system():
-            raise UserError(self.env._("Only administrators can test the Mollie connection."))
-        requests = self.env["payment.request"]
-        try:
-            client = requests._mollie_client(self.company_id)
-            client.payment_links.list(limit=1)
-        except MollieError as error:
-            raise UserError(
-                self.env._("The Mollie connection failed. %s", requests._mollie_error_message(error))
-            ) from error
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {"type": "success", "message": self.env._("Mollie accepted the API key.")},
-        }
 
     def action_open_payment_request_reminder_levels(self):
         """Open the reminder levels of the current company."""

@@ -10,8 +10,8 @@ from . import test_reminder
 from . import test_bank_link
 from . import test_bank_import
 from . import test_coda
-from . import test_mollie
 from . import test_portal
+from . import test_online_payment
 from . import test_i18n
 from . import test_concurrency
 from . import test_ui

@@ -23,7 +23,6 @@ PROTECTED_WRITES = (
     "write_company_id",
     "write_sale_order_id",
     "write_reminder_count",
-    "write_mollie_link_url",
 )
 ACTIONS = (
     "read",
@@ -164,7 +163,6 @@ class TestAccessTable(PaymentRequestCommon):
             "write_company_id": {"company_id": self.company_b.id},
             "write_sale_order_id": {"sale_order_id": self.spare_order.id},
             "write_reminder_count": {"reminder_count": 3},
-            "write_mollie_link_url": {"mollie_link_url": "javascript:alert(document.cookie)"},
             "write_note": {"note": "changed"},
         }
         if action == "read":

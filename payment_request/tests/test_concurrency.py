@@ -10,12 +10,11 @@ from datetime import timedelta
 
 from psycopg2 import errors as pg_errors
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
 from .common_concurrency import ConcurrencyMixin
-from .fake_mollie import FakeMollie
 
 
 def register(request_id):
@@ -195,79 +194,73 @@ class TestConcurrency(ConcurrencyMixin, TransactionCase):
             line.action_payment_request_unlink()
             line.with_context(force_delete=True).unlink()
 
-    # Mollie ---------------------------------------------------------------
+    # Online payment -------------------------------------------------------
 
-    def _committed_mollie_request(self):
-        """Return (request id, token, tr id) of a committed request of the main
-        company with a Mollie link whose payment is paid; cleaned up after."""
-        mollie = FakeMollie().start()
-        self.addCleanup(mollie.stop)
-        order_id, (request_id,) = self.create_committed_requests(1)
+    def _committed_done_transaction(self, request_id):
+        """Return the id of a done demo transaction of the request, committed,
+        whose post-processing (the payment) has not run yet; cleaned up after."""
         with self.committed_env() as env:
             request = env["payment.request"].browse(request_id)
-            company = request.company_id
             journal = env["account.journal"].search(
-                [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1
+                [("type", "=", "bank"), ("company_id", "=", request.company_id.id)], limit=1
             )
-            saved = company.read(
-                [
-                    "payment_request_mollie_enabled",
-                    "payment_request_mollie_api_key",
-                    "payment_request_mollie_journal_id",
-                ]
-            )[0]
-            env["ir.config_parameter"].set_param("payment_request.mollie_api_endpoint", mollie.url)
-            company.write(
+            method = env.ref("payment_demo.payment_method_demo")
+            provider = env["payment.provider"].create(
                 {
-                    "payment_request_mollie_enabled": True,
-                    "payment_request_mollie_api_key": FakeMollie.API_KEY,
-                    "payment_request_mollie_journal_id": journal.id,
+                    "name": "Demo (concurrency)",
+                    "code": "demo",
+                    "state": "test",
+                    "company_id": request.company_id.id,
+                    "journal_id": journal.id,
+                    "payment_method_ids": [Command.set(method.ids)],
                 }
             )
-            request._mollie_ensure_link()
-            token = request.sudo().mollie_token
-            link_id = request.mollie_link_id
-        tr_id = mollie.add_payment(link_id, status="paid")
+            tx = env["payment.transaction"].create(
+                {
+                    "provider_id": provider.id,
+                    "payment_method_id": method.id,
+                    "reference": f"{request.name}-race",
+                    "amount": 100.0,
+                    "currency_id": request.currency_id.id,
+                    "partner_id": request.partner_id.id,
+                    "operation": "online_redirect",
+                    "payment_request_ids": [Command.set(request.ids)],
+                }
+            )
+            tx._set_done()
+            tx_id, provider_id = tx.id, provider.id
 
         def cleanup():
             with self.committed_env() as env:
-                env["ir.config_parameter"].set_param("payment_request.mollie_api_endpoint", False)
-                env["res.company"].browse(saved["id"]).write(
-                    {
-                        "payment_request_mollie_enabled": saved["payment_request_mollie_enabled"],
-                        "payment_request_mollie_api_key": saved["payment_request_mollie_api_key"],
-                        "payment_request_mollie_journal_id": saved["payment_request_mollie_journal_id"]
-                        and saved["payment_request_mollie_journal_id"][0],
-                    }
-                )
-            self.cleanup_committed(order_id)
+                tx = env["payment.transaction"].browse(tx_id)
+                payments = tx.payment_id
+                tx.unlink()
+                payments.action_draft()
+                payments.move_id.with_context(force_delete=True).unlink()
+                payments.unlink()
+                env["payment.provider"].browse(provider_id).unlink()
 
         self.addCleanup(cleanup)
-        return request_id, token, tr_id
+        return tx_id
 
-    def test_two_concurrent_webhooks_one_payment(self):
-        request_id, token, tr_id = self._committed_mollie_request()
-        webhook = lambda env: env["payment.request"]._mollie_process_webhook(token, tr_id)  # noqa: E731
-        with self.spy("payment.request", "_mollie_register") as reached:
-            first, second = self.run_after_commit(webhook, webhook)
-        self.assertEqual(first, "ok")
-        # The late webhook fails on the lock; Odoo's HTTP layer retries it.
-        self.assert_serialization_failure(second)
-        self.assertEqual(reached, ["first"])
-        with self.committed_env() as env:
-            request = env["payment.request"].browse(request_id)
-            self.assertEqual((len(request.payment_ids), request.state), (1, "paid"))
-            self.assertEqual(webhook(env), "ok", "the retry finds the payment booked")
-            self.assertEqual(len(request.payment_ids), 1)
+    def test_manual_registration_begun_before_the_provider_committed_is_refused(self):
+        """The provider confirms a transaction while an accountant registers
+        the same money by hand: the provider's payment commits first, and the
+        registration, begun before, fails to lock the request (Odoo's HTTP
+        layer retries it on fresh data) before it makes anything."""
+        order_id, (request_id,) = self.create_committed_requests(1)
+        self.addCleanup(self.cleanup_committed, order_id)
+        tx_id = self._committed_done_transaction(request_id)
 
-    def test_manual_registration_begun_before_the_webhook_committed_is_refused(self):
-        request_id, token, tr_id = self._committed_mollie_request()
-        webhook = lambda env: env["payment.request"]._mollie_process_webhook(token, tr_id)  # noqa: E731
+        def online(env):
+            env["payment.transaction"].browse(tx_id)._post_process()
+            return "online"
+
         with self.spy("payment.request.register", "_init_payments") as reached:
-            first, second = self.run_after_commit(webhook, register(request_id))
-        self.assertEqual(first, "ok")
+            first, second = self.run_after_commit(online, register(request_id))
+        self.assertEqual(first, "online")
         self.assert_serialization_failure(second)
-        self.assertEqual(reached, ["first"], "only the webhook made a payment")
+        self.assertEqual(reached, [], "the registration made no payment")
         with self.committed_env() as env:
             request = env["payment.request"].browse(request_id)
             self.assertEqual(

@@ -289,6 +289,7 @@ class TestInvoiceFromRequests(PaymentRequestCommon):
         with self.assertRaisesRegex(UserError, "Cancelled or already invoiced"):
             self.invoice_requests(cancelled)
         quotation = self.create_order(self.partner_a, 100.0, confirm=False)
+        self.company.payment_request_confirm_order = False  # the paid request leaves it a quotation
         unconfirmed = self.create_request(order=quotation, amount=50.0)
         self.register_payment(unconfirmed)
         other = self.create_request(amount=10.0)

@@ -1,7 +1,6 @@
 from odoo.tests import HttpCase, tagged
 
 from .common import PaymentRequestCommon
-from .test_mollie import MollieCommon
 
 
 @tagged("post_install", "-at_install")
@@ -66,11 +65,3 @@ class TestPortal(PaymentRequestCommon, HttpCase):
         draft = self.create_request(amount=10.0, send=False)
         draft._portal_ensure_token()
         self.assert_redirected_to_my(draft.get_portal_url())
-
-
-@tagged("post_install", "-at_install")
-class TestPortalPayOnline(MollieCommon, HttpCase):
-    def test_pay_online_button_tour(self):
-        request = self.sent_request()
-        self.assertTrue(request.mollie_link_url.startswith("https://payment-links.mollie.com/payment/"))
-        self.start_tour(request.get_portal_url(), "payment_request_portal_pay_online_tour")

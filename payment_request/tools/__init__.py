@@ -7,7 +7,6 @@ from .structured_reference import (
     normalize_reference,
     ogm_check_digits,
 )
-from .mollie import format_mollie_amount, parse_mollie_amount, payment_outcome
 from .invoice_deadline import (
     advance_invoice_deadline,
     last_working_day_before,

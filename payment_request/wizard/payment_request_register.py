@@ -54,7 +54,7 @@ class PaymentRequestRegister(models.TransientModel):
     payment_date = fields.Date(required=True, default=fields.Date.context_today)
     note = fields.Char()
     provider_reference = fields.Char(
-        help="The payment's id at the online payment provider, e.g. Mollie's tr_… id. "
+        help="The payment's id at the online payment provider. "
         "Such money has already been received: it is registered even beyond the amount due.",
     )
 

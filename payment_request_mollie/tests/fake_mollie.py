@@ -15,7 +15,14 @@ Endpoints:
 
 * ``POST /v2/payment-links`` (201), ``GET /v2/payment-links``,
   ``GET /v2/payment-links/{id}``, ``GET /v2/payment-links/{id}/payments``
-* ``GET /v2/payments/{id}``
+* ``GET /v2/payments``, ``GET /v2/payments/{id}``
+* ``GET /v2/payments/{id}/refunds``, ``GET /v2/payments/{id}/chargebacks``
+
+Payments, refunds and chargebacks have the shapes of ``mollie-api-python``'s
+own test fixtures (``tests/responses/payment_single.json``,
+``refunds_list.json``, ``payment_chargebacks_list.json``): a paid payment
+carries ``amountRefunded``, ``amountRemaining`` and, once charged back,
+``amountChargedBack``; lists are paginated with ``_links.next``.
 
 Every response is ``application/hal+json``; errors are Mollie error objects
 (``status``, ``title``, ``detail``, optional ``field``, ``_links``).
@@ -165,6 +172,11 @@ class FakeMollie:
         self.requests = []
         self._link_payments = {}  # link id -> [payment ids], oldest first
         self._payment_state = {}  # payment id -> {"refunded": "0.00", "charged_back": "0.00"}
+        self.refunds = {}  # re_… -> refund
+        self.chargebacks = {}  # chb_… -> chargeback
+        self._payment_refunds = {}  # payment id -> [refund ids], oldest first
+        self._payment_chargebacks = {}  # payment id -> [chargeback ids], oldest first
+        self._path_failures = {}  # path fragment -> status code, until cleared
         self._idempotency = {}  # (api key, idempotency key) -> (status, body)
         self._failures = []  # [(status, body, content_type)]
         self._delays = []  # [seconds]
@@ -223,6 +235,11 @@ class FakeMollie:
             self.requests.clear()
             self._link_payments.clear()
             self._payment_state.clear()
+            self.refunds.clear()
+            self.chargebacks.clear()
+            self._payment_refunds.clear()
+            self._payment_chargebacks.clear()
+            self._path_failures.clear()
             self._idempotency.clear()
             self._failures.clear()
             self._delays.clear()
@@ -239,6 +256,16 @@ class FakeMollie:
             body = MollieError(status_code, detail or "Fake failure injected by the test").payload()
         with self._lock:
             self._failures.extend([(int(status_code), body, content_type)] * times)
+
+    def fail_path(self, fragment, status_code=500):
+        """Answer every request whose path contains ``fragment`` with ``status_code``
+        until :meth:`clear_path_failures` (a payment Mollie cannot serve for a while)."""
+        with self._lock:
+            self._path_failures[fragment] = int(status_code)
+
+    def clear_path_failures(self):
+        with self._lock:
+            self._path_failures.clear()
 
     def delay_next(self, seconds, times=1):
         """Sleep ``seconds`` before handling each of the next ``times`` requests.
@@ -275,13 +302,23 @@ class FakeMollie:
         charged_back="0.00",
         **fields,
     ):
-        """Create a ``tr_…`` payment made through payment link ``link_id``; return its id.
+        """Create a ``tr_…`` payment made through payment link ``link_id`` (or, with
+        ``link_id=None``, through the Payments API, as Odoo's payment_mollie does); return its id.
 
         ``amount`` defaults to the link amount (a ``"12.34"`` string or an amount dict);
         ``fields`` are extra API (camelCase) fields, e.g. ``details={…}``, ``paidAt="…"``.
         """
         with self._lock:
-            link = self.links[link_id]
+            link = (
+                self.links[link_id]
+                if link_id
+                else {
+                    "amount": _money(amount or "10.00", fields.pop("currency", "EUR")),
+                    "mode": fields.pop("mode", "test"),
+                    "description": fields.pop("description", "Payment"),
+                    "profileId": "pfl_FakeMollie",
+                }
+            )
             if amount is None:
                 amount = dict(link["amount"])
             elif not isinstance(amount, dict):
@@ -306,12 +343,70 @@ class FakeMollie:
                 "_links": {},
             }
             self.payments[payment_id] = payment
-            self._link_payments.setdefault(link_id, []).append(payment_id)
             self._apply_payment_fields(
                 payment, status=status, refunded=refunded, charged_back=charged_back, **fields
             )
-            self._refresh_link_paid(link_id)
+            if link_id:
+                self._link_payments.setdefault(link_id, []).append(payment_id)
+                self._refresh_link_paid(link_id)
             return payment_id
+
+    def add_refund(self, tr_id, amount, status="refunded", description="Refund"):
+        """Refund ``amount`` of paid payment ``tr_id``, as in Mollie's dashboard; return the
+        ``re_…`` id. The payment's ``amountRefunded`` counts refunds not failed or canceled."""
+        with self._lock:
+            payment = self.payments[tr_id]
+            refund_id = "re_" + _token(10)
+            self.refunds[refund_id] = {
+                "resource": "refund",
+                "id": refund_id,
+                "amount": _money(amount, payment["amount"]["currency"]),
+                "status": status,
+                "createdAt": _now(),
+                "description": description,
+                "paymentId": tr_id,
+                "_links": {
+                    "self": _link(self._api(f"payments/{tr_id}/refunds/{refund_id}")),
+                    "payment": _link(self._api(f"payments/{tr_id}")),
+                    "documentation": _link(f"{DOCS}/v2/refunds-api/get-refund", "text/html"),
+                },
+            }
+            self._payment_refunds.setdefault(tr_id, []).append(refund_id)
+            total = sum(
+                Decimal(self.refunds[i]["amount"]["value"])
+                for i in self._payment_refunds[tr_id]
+                if self.refunds[i]["status"] not in ("failed", "canceled")
+            )
+            self._apply_payment_fields(payment, refunded=total)
+            return refund_id
+
+    def add_chargeback(self, tr_id, amount):
+        """Charge back ``amount`` of payment ``tr_id`` (the customer's bank took it back);
+        return the ``chb_…`` id."""
+        with self._lock:
+            payment = self.payments[tr_id]
+            currency = payment["amount"]["currency"]
+            chargeback_id = "chb_" + _token(6)
+            self.chargebacks[chargeback_id] = {
+                "resource": "chargeback",
+                "id": chargeback_id,
+                "amount": _money(amount, currency),
+                "settlementAmount": _money(amount, currency),
+                "createdAt": _now(),
+                "reversedAt": None,
+                "paymentId": tr_id,
+                "_links": {
+                    "self": _link(self._api(f"payments/{tr_id}/chargebacks/{chargeback_id}")),
+                    "payment": _link(self._api(f"payments/{tr_id}")),
+                    "documentation": _link(f"{DOCS}/v2/chargebacks-api/get-chargeback", "text/html"),
+                },
+            }
+            self._payment_chargebacks.setdefault(tr_id, []).append(chargeback_id)
+            total = sum(
+                Decimal(self.chargebacks[i]["amount"]["value"]) for i in self._payment_chargebacks[tr_id]
+            )
+            self._apply_payment_fields(payment, charged_back=total)
+            return chargeback_id
 
     def update_payment(self, tr_id, **fields):
         """Change a payment. Accepts ``status``, ``refunded``, ``charged_back``, ``method``,
@@ -453,9 +548,16 @@ class FakeMollie:
             failure = self._failures.pop(0) if self._failures else None
         if delay and self._stopping.wait(delay):
             return  # stopped while sleeping: drop the connection
+        if not failure:
+            with self._lock:
+                status = next(
+                    (code for frag, code in self._path_failures.items() if frag in split.path), None
+                )
+            if status:
+                failure = (status, MollieError(status, "Fake failure injected by the test").payload(), None)
         if failure:
             status, payload, content_type = failure
-            return self._send(handler, status, payload, content_type=content_type)
+            return self._send(handler, status, payload, content_type=content_type or "application/hal+json")
         try:
             api_key = self._authenticate(handler.headers.get("Authorization", ""))
             if body_error:
@@ -502,8 +604,24 @@ class FakeMollie:
                 ids = self.link_payment_ids(parts[1])
                 path = f"payment-links/{parts[1]}/payments"
                 return 200, self._page(path, "payments", ids, self.payments, query), False
+            elif parts == ["payments"] and method == "GET":
+                ids = [i for i, payment in self.payments.items() if payment["mode"] == mode]
+                return 200, self._page("payments", "payments", ids, self.payments, query), False
             elif len(parts) == 2 and parts[0] == "payments" and method == "GET":
                 return 200, self._public(self._get(self.payments, parts[1], "payment", mode)), False
+            elif len(parts) == 3 and parts[0] == "payments" and parts[2] == "refunds" and method == "GET":
+                self._get(self.payments, parts[1], "payment", mode)
+                ids = self._payment_refunds.get(parts[1], [])
+                return (
+                    200,
+                    self._page(f"payments/{parts[1]}/refunds", "refunds", ids, self.refunds, query),
+                    False,
+                )
+            elif len(parts) == 3 and parts[0] == "payments" and parts[2] == "chargebacks" and method == "GET":
+                self._get(self.payments, parts[1], "payment", mode)
+                ids = self._payment_chargebacks.get(parts[1], [])
+                path = f"payments/{parts[1]}/chargebacks"
+                return 200, self._page(path, "chargebacks", ids, self.chargebacks, query), False
             else:
                 raise MollieError(404, "The resource does not exist")
         raise MollieError(405, f"The {method} method is not supported for this resource")
