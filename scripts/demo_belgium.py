@@ -8,12 +8,15 @@
 - customers who speak Dutch, French and English, with email addresses;
 - quotations and orders, and payment requests in every state, whose PDFs
   carry a working EPC QR code;
+- a CODA file of the bank in which the customers of the open requests pay
+  them, attached to the bank journal, to import;
 - Odoo's *Demo* payment provider enabled (test mode) for the company on its
   bank journal, so that a request can be paid on the portal end to end.
 
 Running it again changes nothing.
 """
 
+import os
 from datetime import timedelta
 
 from odoo import Command, fields
@@ -187,6 +190,55 @@ def enable_payment_demo(company):
     provider.write({"state": "test", "is_published": True, "journal_id": journal.id})
 
 
+def customer_iban(index):
+    """A valid Belgian IBAN for the demo's customers' transfers."""
+    from stdnum import iban
+
+    bban = f"0631234567{index:02d}"
+    return f"BE{iban.calc_check_digits('BE00' + bban)}{bban}"
+
+
+def write_demo_coda(company):
+    """Write the bank's CODA file of the day: the transfers of the payments
+    registered by hand, and the customers of the open requests paying what
+    they owe, with the structured communication. It is
+    attached to the bank journal (and written to .build/ when run by make
+    run), for the newcomer to import (Facturatie > Bankverrichtingen)."""
+    from odoo.addons.payment_request.tools import write_coda
+
+    journal = env["account.journal"].search(
+        [*env["account.journal"]._check_company_domain(company), ("type", "=", "bank")], limit=1
+    )
+    requests = env["payment.request"].search(
+        [("company_id", "=", company.id), ("state", "in", ("sent", "partial", "paid", "done"))], order="id"
+    )
+    today = fields.Date.context_today(requests)
+    transactions = []
+    for i, request in enumerate(requests, start=1):
+        payer = (request.partner_id.name, customer_iban(i), today)
+        # The transfers behind the payments registered with Betaling, which
+        # wait for their bank line, then what the customer still owes.
+        for payment in request.payment_ids.filtered(lambda p: p.state == "in_process" and not p.is_matched):
+            transactions.append((payment.amount, request.payment_reference, *payer))
+        if request.state in ("sent", "partial"):
+            transactions.append((request.amount_residual, request.payment_reference, *payer))
+    content = write_coda(
+        journal.bank_account_id.acc_number,
+        transactions,
+        holder_name=company.name,
+        bic=journal.bank_account_id.bank_bic or "",
+    )
+    name = "payment_request_demo.cod"
+    journal.message_post(
+        body="CODA file of the demo: import it to see the open payment requests paid.",
+        attachments=[(name, content)],
+    )
+    if os.path.isdir(".build"):
+        with open(os.path.join(".build", name), "wb") as handle:
+            handle.write(content)
+    return content
+
+
 def main():
     global env
     existing = env.ref(COMPANY_XMLID, raise_if_not_found=False)
@@ -239,6 +291,7 @@ def main():
     order = make_order(company, customers["atelier"], [(p["placement"], 10)])
     make_request(order, amount=300.0).action_cancel()
     enable_payment_demo(company)
+    write_demo_coda(company)
     env.cr.commit()
     print(f"Belgian demo company {company.name} created (id {company.id}).")
 
