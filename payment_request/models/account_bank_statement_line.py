@@ -437,6 +437,9 @@ class AccountBankStatementLine(models.Model):
             AccountMoveLine._reconcile_plan(to_match)
         received = self.env["payment.request"].browse(list(bodies))
         received._message_log_batch(bodies=bodies)
+        # Money from the bank may complete a quotation's request, as money
+        # from any other path does.
+        received._confirm_paid_quotations()
         return received
 
     @api.model
