@@ -1273,7 +1273,12 @@ class PaymentRequest(models.Model):
         pays online what is due at that moment; empty when the request has
         nothing to be paid or no payment provider is enabled."""
         self.ensure_one()
-        if not self._has_to_be_paid() or not self._get_online_payment_providers():
+        # A draft's link is for the mail that sends it (Send marks the request
+        # as sent before the mail goes out): the customer opens a sent request.
+        payable = self._has_to_be_paid() or (
+            self.state == "draft" and self.currency_id.compare_amounts(self.amount, 0.0) > 0
+        )
+        if not payable or not self._get_online_payment_providers():
             return ""
         return self.get_base_url() + self.get_portal_url(anchor="payment_request_pay")
 

@@ -177,6 +177,18 @@ class TestOnlinePayment(OnlinePaymentCommon):
         self.pay_online(request)
         self.assertEqual(request._get_pay_online_url(), "", "nothing due, no link")
 
+    def test_first_mail_carries_the_pay_online_link(self):
+        """Send on a draft: the mail that sends the request already offers
+        to pay it online, and the link opens the request's payment form."""
+        request = self.create_request(amount=300.0, send=False)
+        action = request.action_send()
+        composer = self.env[action["res_model"]].with_context(**action["context"]).create({})
+        self.assertIn(f"/my/payment_requests/{request.id}?", composer.body)
+        self.assertIn("payment_request_pay", composer.body)
+        composer._action_send_mail()
+        self.assertEqual(request.state, "sent")
+        self.assertTrue(request._get_pay_online_url())
+
     def test_payment_link_wizard(self):
         request = self.create_request(amount=300.0)
         self.register_payment(request, amount=100.0)
