@@ -29,6 +29,24 @@ class TestInvoiceDeadline(PaymentRequestCommon):
         with freeze_time(day):
             return self.register_payment(request, amount=amount)
 
+    def post_down_payment(self, day, amount):
+        """Post a down payment invoice of the order made with the sale module."""
+        with freeze_time(day):
+            advance = (
+                self.env["sale.advance.payment.inv"]
+                .with_context(active_model="sale.order", active_ids=self.order.ids)
+                .create(
+                    {
+                        "advance_payment_method": "fixed",
+                        "fixed_amount": amount,
+                        "sale_order_ids": [Command.set(self.order.ids)],
+                    }
+                )
+            )
+            invoice = advance._create_invoices(self.order)
+            invoice.action_post()
+        return invoice
+
     def run_cron(self, day):
         with freeze_time(day):
             self.env["payment.request"]._cron_invoice_deadlines()
@@ -85,20 +103,7 @@ class TestInvoiceDeadline(PaymentRequestCommon):
         self.assertEqual(request.invoice_deadline, date(2026, 4, 15), "the earlier one")
         self.assertEqual(request.amount_uninvoiced, 500.0)
         # A down payment invoice of the first amount, made with the sale module.
-        with freeze_time("2026-04-10"):
-            advance = (
-                self.env["sale.advance.payment.inv"]
-                .with_context(active_model="sale.order", active_ids=self.order.ids)
-                .create(
-                    {
-                        "advance_payment_method": "fixed",
-                        "fixed_amount": 200.0,
-                        "sale_order_ids": [Command.set(self.order.ids)],
-                    }
-                )
-            )
-            invoice = advance._create_invoices(self.order)
-            invoice.action_post()
+        invoice = self.post_down_payment("2026-04-10", 200.0)
         self.assertEqual(invoice.payment_state, "paid", "settled with the oldest money")
         self.assertEqual(request.invoice_deadline, date(2026, 5, 15), "now the second's")
         self.assertEqual(request.amount_uninvoiced, 300.0)
@@ -214,19 +219,7 @@ class TestInvoiceDeadline(PaymentRequestCommon):
         self.run_cron("2026-04-12")
         first = self.deadline_activities(request)
         self.assertEqual(first.date_deadline, date(2026, 4, 15))
-        with freeze_time("2026-04-13"):
-            advance = (
-                self.env["sale.advance.payment.inv"]
-                .with_context(active_model="sale.order", active_ids=self.order.ids)
-                .create(
-                    {
-                        "advance_payment_method": "fixed",
-                        "fixed_amount": 200.0,
-                        "sale_order_ids": [Command.set(self.order.ids)],
-                    }
-                )
-            )
-            advance._create_invoices(self.order).action_post()
+        self.post_down_payment("2026-04-13", 200.0)
         self.assertEqual(request.invoice_deadline, date(2026, 5, 15))
         self.run_cron("2026-04-13")
         self.assertFalse(self.deadline_activities(request), "the activity of 15 April is done")
