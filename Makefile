@@ -1,19 +1,23 @@
 # One-command harness for the payment_request addons. See README.md.
 SHELL := /bin/bash
-ODOO_HOME ?= /opt/odoo/18.0
-export ODOO_HOME
-VENV ?= .venv
+# The Odoo series to build for: 18.0 or 19.0. Each series has its own source
+# tree, venv, build folder and databases, so both can live side by side.
+ODOO_SERIES ?= 18.0
+SERIES_MAJOR := $(firstword $(subst ., ,$(ODOO_SERIES)))
+ODOO_HOME ?= /opt/odoo/$(ODOO_SERIES)
+export ODOO_HOME ODOO_SERIES
+VENV ?= .venv/$(ODOO_SERIES)
 PY := $(VENV)/bin/python
-BUILD := .build
-DB_TEST ?= payment_request_test
-DB_DEMO ?= payment_request_demo
-DB_BENCH ?= payment_request_bench
+BUILD := .build/$(ODOO_SERIES)
+DB_TEST ?= payment_request_test_$(SERIES_MAJOR)
+DB_DEMO ?= payment_request_demo_$(SERIES_MAJOR)
+DB_BENCH ?= payment_request_bench_$(SERIES_MAJOR)
 # Extra options of benchmarks/run.py, e.g. BENCH_ARGS=--full (the issues' sizes).
 BENCH_ARGS ?=
 HTTP_PORT ?= 8069
 # make reliability: its throwaway database, and the HTTP and gevent ports of
 # its two servers (server 1, then server 2), all on loopback.
-REL_DB ?= payment_request_reliability
+REL_DB ?= payment_request_reliability_$(SERIES_MAJOR)
 REL_PORTS ?= 8171,8172,8173,8174
 REL_ARGS ?=
 ADDONS := payment_request payment_request_account_reconcile_oca payment_request_mollie
@@ -22,8 +26,11 @@ empty :=
 space := $(empty) $(empty)
 MODULES := $(subst $(space),$(comma),$(ADDONS))
 # The OCA statement importers (CODA, CAMT.053) are installed beside our addons,
-# which do not depend on them: the glue's import tests run with them.
-IMPORTERS := account_statement_import_coda account_statement_import_camt
+# which do not depend on them: the glue's import tests run with them. OCA has no
+# 19.0 CODA importer (scripts/install_oca_addons.sh).
+IMPORTERS_18.0 := account_statement_import_coda account_statement_import_camt
+IMPORTERS_19.0 := account_statement_import_camt
+IMPORTERS := $(IMPORTERS_$(ODOO_SERIES))
 TEST_MODULES := $(MODULES),l10n_be,sale_management,payment_demo,$(subst $(space),$(comma),$(IMPORTERS))
 # make run: the Sales app and the Belgian chart beside the addons, in Dutch
 # and French, and a Belgian demo company (scripts/demo_belgium.py).
@@ -63,7 +70,7 @@ postgres:
 
 $(BUILD)/odoo-requirements.txt: $(ODOO_HOME)/requirements.txt | check-odoo
 	@mkdir -p $(BUILD)
-	@# cbor2 5.4.2 no longer builds on Python 3.11; 5.6.2 does.
+	@# cbor2 5.4.2 no longer builds on Python 3.11; 5.6.2 does (both series pin it).
 	sed -E 's/^cbor2==5\.4\.2.*/cbor2==5.6.2 ; python_version < "3.12"/' $< > $@
 
 $(VENV)/.installed: $(BUILD)/odoo-requirements.txt requirements.txt requirements-test.txt
@@ -79,18 +86,19 @@ $(VENV)/.installed: $(BUILD)/odoo-requirements.txt requirements.txt requirements
 
 $(OCA_ADDONS_DIR): scripts/install_oca_addons.sh $(VENV)/.installed
 	@mkdir -p $(BUILD)
-	scripts/install_oca_addons.sh $(VENV) > $@.tmp && mv $@.tmp $@
+	scripts/install_oca_addons.sh $(VENV) $(ODOO_SERIES) > $@.tmp && mv $@.tmp $@
 
 venv: check-odoo $(VENV)/.installed $(OCA_ADDONS_DIR)
 
 conf: check-odoo $(OCA_ADDONS_DIR)
 	@mkdir -p $(BUILD)
-	@printf '[options]\naddons_path = %s\ndata_dir = %s\nhttp_port = %s\nadmin_passwd = admin\nwithout_demo = False\n' \
+	@printf '[options]\naddons_path = %s\ndata_dir = %s\nhttp_interface = 127.0.0.1\nhttp_port = %s\nadmin_passwd = admin\nwithout_demo = False\n' \
 		"$(ADDONS_PATH)" "$(CURDIR)/$(BUILD)/data" "$(HTTP_PORT)" > $(ODOO_CONF)
 
 test: venv postgres conf
-	@$(PY) -c 'import odoo.release as r; assert r.version_info[:2] == (18, 0), r.version'
+	@$(PY) -c 'import odoo.release as r; assert r.series == "$(ODOO_SERIES)", r.version'
 	-@dropdb --if-exists $(DB_TEST) >/dev/null 2>&1
+	@rm -f $(BUILD)/install.log
 	@echo "Installing $(TEST_MODULES) with demo data in a fresh database $(DB_TEST)..."
 	@$(ODOO) -c $(ODOO_CONF) -d $(DB_TEST) -i $(TEST_MODULES) --stop-after-init \
 		--log-level=info --logfile=$(BUILD)/install.log --http-port=$(HTTP_PORT)
@@ -122,7 +130,8 @@ run: venv postgres conf
 	$(ODOO) -c $(ODOO_CONF) -d $(DB_DEMO) --db-filter='^$(DB_DEMO)$$'
 
 wheel: venv
-	$(PY) -m pip wheel --no-deps -w $(BUILD)/dist $(addprefix ./,$(ADDONS))
+	rm -rf $(BUILD)/dist
+	scripts/build_wheels.sh $(PY) $(ODOO_SERIES) $(BUILD)/dist $(ADDONS)
 
 clean:
 	rm -rf $(BUILD)

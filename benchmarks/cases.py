@@ -9,6 +9,8 @@ from datetime import timedelta
 
 from odoo import api, fields
 
+from odoo.addons.payment_request.compat import GROUPS
+
 from benchmarks import fixtures
 from benchmarks.probe import Measure, MethodProfile, measure, record_queries, rows_read, top_tables, vacuum
 
@@ -828,7 +830,7 @@ def _deadline_salesperson(env, company):
                 "email": "salesperson@bench.example.com",
                 "company_id": company.id,
                 "company_ids": [(6, 0, company.ids)],
-                "groups_id": [(6, 0, env.ref("sales_team.group_sale_salesman").ids)],
+                GROUPS: [(6, 0, env.ref("sales_team.group_sale_salesman").ids)],
             }
         )
     )

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from odoo import Command, fields
 
+from odoo.addons.payment_request.compat import GROUPS, SALE_LINE_TAXES
 from odoo.addons.payment_request.models.payment_request import OGM_BASE_OFFSET
 from odoo.addons.payment_request.tools import format_ogm, normalize_reference
 
@@ -34,7 +35,7 @@ def ensure_company(env):
     give the administrator, who runs the benchmarks, access to it as an
     accountant (bank statement lines need more than the Billing rights)."""
     admin = env.ref("base.user_admin")
-    admin.groups_id = [Command.link(env.ref("account.group_account_user").id)]
+    admin[GROUPS] = [Command.link(env.ref("account.group_account_user").id)]
     company = env["res.company"].search([("name", "=", COMPANY_NAME)], limit=1)
     if company:
         return company
@@ -128,7 +129,7 @@ class Factory:
                             "product_id": self.product.id,
                             "product_uom_qty": 1.0,
                             "price_unit": ORDER_PRICE,
-                            "tax_id": [Command.set(self.tax.ids)],
+                            SALE_LINE_TAXES: [Command.set(self.tax.ids)],
                         }
                     )
                 ],

@@ -47,6 +47,8 @@ from pathlib import Path
 import odoo
 from odoo import SUPERUSER_ID, Command, api, fields
 
+from odoo.addons.payment_request.compat import GROUPS
+
 HERE = Path(__file__).resolve().parent
 USER_LOGIN = "reliability_billing"
 USER_PASSWORD = "reliability_billing"  # a throwaway database on loopback
@@ -115,7 +117,7 @@ def set_up(env, args, base_url):
             "password": USER_PASSWORD,
             "company_id": company.id,
             "company_ids": [Command.set(company.ids)],
-            "groups_id": [
+            GROUPS: [
                 Command.set(
                     [
                         env.ref("base.group_user").id,

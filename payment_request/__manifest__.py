@@ -1,7 +1,7 @@
 {
     "name": "Payment Requests",
     "summary": "Ask customers to pay all or part of a sale in advance, " "without an invoice up front",
-    "version": "18.0.1.0.0",
+    "version": "1.0.0",
     "category": "Sales/Sales",
     "website": "https://github.com/payment-request/payment_request",
     "author": "payment_request developers",

@@ -1,7 +1,7 @@
 {
     "name": "Payment Requests in the Bank Reconciliation",
     "summary": "Link bank transactions to payment requests from the OCA reconciliation widget",
-    "version": "18.0.1.0.0",
+    "version": "1.0.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/payment-request/payment_request",
     "author": "payment_request developers",

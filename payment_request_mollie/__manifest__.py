@@ -1,7 +1,7 @@
 {
     "name": "Payment Requests: Mollie Refunds and Chargebacks",
     "summary": "Bring the refunds and chargebacks made in Mollie back onto the payment requests",
-    "version": "18.0.1.0.0",
+    "version": "1.0.0",
     "category": "Accounting/Payment Providers",
     "website": "https://github.com/payment-request/payment_request",
     "author": "payment_request developers",

@@ -9,6 +9,8 @@ from odoo.addons.payment.controllers import portal as payment_portal
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+from ..compat import JSONRPC
+
 PAGE_SIZE = 20
 
 
@@ -161,7 +163,7 @@ class PaymentRequestPortal(CustomerPortal):
 
 
 class PaymentRequestPaymentPortal(payment_portal.PaymentPortal):
-    @http.route("/my/payment_requests/<int:request_id>/transaction", type="json", auth="public")
+    @http.route("/my/payment_requests/<int:request_id>/transaction", type=JSONRPC, auth="public")
     def portal_payment_request_transaction(self, request_id, access_token, **kwargs):
         """Create a draft transaction for the request's amount due and return
         its processing values. Refused when the request has nothing to be paid,

@@ -1,7 +1,16 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..compat import sql_constraints
 
+
+@sql_constraints(
+    (
+        "payment_request_provider_ref_uniq",
+        "unique(company_id, payment_request_provider_ref)",
+        "This provider payment is already registered.",
+    )
+)
 class AccountPayment(models.Model):
     _inherit = "account.payment"
 
@@ -23,14 +32,6 @@ class AccountPayment(models.Model):
         "payment id, with the refunded or charged back total for a refund): one movement, "
         "one payment.",
     )
-
-    _sql_constraints = [
-        (
-            "payment_request_provider_ref_uniq",
-            "unique(company_id, payment_request_provider_ref)",
-            "This provider payment is already registered.",
-        ),
-    ]
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_payment_request(self):

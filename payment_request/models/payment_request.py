@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_round
 
+from ..compat import sql_constraints
 from ..tools import format_ogm, format_rf, normalize_reference
 
 # Payment requests number their OGM from this base so that they never share
@@ -18,6 +19,13 @@ REMINDER_BATCH_SIZE = 200
 _logger = logging.getLogger(__name__)
 
 
+@sql_constraints(
+    (
+        "payment_reference_company_uniq",
+        "unique(company_id, payment_reference)",
+        "The structured reference of a payment request must be unique per company.",
+    )
+)
 class PaymentRequest(models.Model):
     _name = "payment.request"
     _description = "Payment Request"
@@ -240,14 +248,6 @@ class PaymentRequest(models.Model):
     statement_line_count = fields.Integer(
         string="Bank Transaction Count", compute="_compute_statement_line_ids"
     )
-
-    _sql_constraints = [
-        (
-            "payment_reference_company_uniq",
-            "unique(company_id, payment_reference)",
-            "The structured reference of a payment request must be unique per company.",
-        ),
-    ]
 
     # ------------------------------------------------------------------
     # Computes

@@ -15,16 +15,20 @@ class PaymentTransaction(models.Model):
     )
 
     @api.model
-    def _compute_reference_prefix(self, provider_code, separator, **values):
+    def _compute_reference_prefix(self, *args, **values):
         """Name the transaction after the request it pays, as account_payment
-        does after the invoice."""
+        does after the invoice.
+
+        The positional arguments are (provider_code, separator) on 18.0 and
+        (separator,) on 19.0: the separator comes last on both."""
+        separator = args[-1]
         command_list = values.get("payment_request_ids")
         if command_list:
             request_ids = self._fields["payment_request_ids"].convert_to_cache(command_list, self)
             requests = self.env["payment.request"].browse(request_ids).exists()
             if len(requests) == len(request_ids):
                 return separator.join(requests.mapped("name"))
-        return super()._compute_reference_prefix(provider_code, separator, **values)
+        return super()._compute_reference_prefix(*args, **values)
 
     def _create_payment(self, **extra_create_values):
         """Link the payment of a request's transaction to the request.

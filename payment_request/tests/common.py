@@ -2,6 +2,7 @@ from odoo import Command
 from odoo.tests import Form, new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.addons.payment_request.compat import SALE_LINE_TAXES
 
 
 class PaymentRequestCommon(AccountTestInvoicingCommon):
@@ -48,7 +49,7 @@ class PaymentRequestCommon(AccountTestInvoicingCommon):
                             "product_id": cls.product_a.id,
                             "product_uom_qty": 1.0,
                             "price_unit": price_unit,
-                            "tax_id": [Command.set(cls.tax_21.ids)],
+                            SALE_LINE_TAXES: [Command.set(cls.tax_21.ids)],
                         }
                     )
                 ],

@@ -3,6 +3,8 @@ from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, Command, api
 
+from odoo.addons.payment_request.compat import SALE_LINE_TAXES
+
 
 class ConcurrencyMixin:
     """Run code in two real database transactions that overlap, in an
@@ -82,7 +84,7 @@ class ConcurrencyMixin:
                     "partner_id": partner.id,
                     "order_line": [
                         Command.create(
-                            {"product_id": product.id, "price_unit": 100.0 * count, "tax_id": False}
+                            {"product_id": product.id, "price_unit": 100.0 * count, SALE_LINE_TAXES: False}
                         )
                     ],
                 }

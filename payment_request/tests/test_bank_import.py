@@ -10,8 +10,10 @@ from .common import PaymentRequestCommon
 
 # payment_request does not depend on OCA's statement importers; the harness
 # installs them beside it (`make test`), and these tests import real files
-# through their wizard.
-IMPORTERS = ("account_statement_import_coda", "account_statement_import_camt")
+# through their wizard. OCA publishes no 19.0 CODA importer: on 19.0 the CODA
+# tests are skipped, the CAMT ones run.
+CODA = "account_statement_import_coda"
+CAMT = "account_statement_import_camt"
 CODA_SAMPLE = "account_statement_import_coda/test_coda_file/Ontvangen_CODA.2012-01-11-18.59.15.txt"
 CAMT_SAMPLE = "account_statement_import_camt/tests/samples/test-camt053"
 # The credit transfer of 1,405.31 in OCA's CAMT sample, where a structured
@@ -24,12 +26,17 @@ class TestBankImport(PaymentRequestCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        installed = cls.env["ir.module.module"].search_count(
-            [("name", "in", IMPORTERS), ("state", "=", "installed")]
+        cls.importers = set(
+            cls.env["ir.module.module"]
+            .search([("name", "in", (CODA, CAMT)), ("state", "=", "installed")])
+            .mapped("name")
         )
-        if installed != len(IMPORTERS):
-            raise unittest.SkipTest("OCA's CODA and CAMT importers are not installed")
         cls.big_order = cls.create_order(cls.partner_a, 3000.0)
+
+    def require_importer(self, importer):
+        if importer not in self.importers:
+            reason = "OCA publishes no 19.0 CODA importer" if importer == CODA else "not installed"
+            raise unittest.SkipTest(f"{importer}: {reason}")
 
     def use_bank_account(self, acc_number):
         """Make the bank journal the one of ``acc_number``, as the importers
@@ -66,6 +73,7 @@ class TestBankImport(PaymentRequestCommon):
         self.assertEqual(receivable.balance, -st_line.amount)
 
     def test_coda_sample_structured_communication(self):
+        self.require_importer(CODA)
         request = self.create_request(
             order=self.big_order, amount=3044.45, payment_reference="+++240/2838/42818+++"
         )
@@ -85,6 +93,7 @@ class TestBankImport(PaymentRequestCommon):
         self.assertEqual(other.state, "sent")
 
     def test_camt_sample_bare_digits_in_ref(self):
+        self.require_importer(CAMT)
         order = self.create_order(self.partner_a, 2000.0)
         request = self.create_request(order=order, amount=1405.31, payment_reference="+++240/2838/42818+++")
         self.use_bank_account("NL77ABNA0574908765")
@@ -96,6 +105,7 @@ class TestBankImport(PaymentRequestCommon):
         self.assertEqual(len(st_lines.filtered("is_reconciled")), 1)
 
     def test_camt_sample_rf_reference(self):
+        self.require_importer(CAMT)
         order = self.create_order(self.partner_a, 2000.0)
         request = self.create_request(order=order, amount=1500.0, payment_reference="RF18 5390 0754 7034")
         self.use_bank_account("NL77ABNA0574908765")
@@ -106,6 +116,7 @@ class TestBankImport(PaymentRequestCommon):
         self.assertEqual(request.amount_residual, 94.69)
 
     def test_wrong_check_digits_link_nothing(self):
+        self.require_importer(CAMT)
         order = self.create_order(self.partner_a, 2000.0)
         request = self.create_request(order=order, amount=1405.31, payment_reference="+++240/2838/42818+++")
         self.use_bank_account("NL77ABNA0574908765")
@@ -116,6 +127,7 @@ class TestBankImport(PaymentRequestCommon):
         self.assertEqual((request.state, request.amount_paid), ("sent", 0.0))
 
     def test_written_coda_pays_the_requests(self):
+        self.require_importer(CODA)
         first = self.create_request(amount=300.0)
         second = self.create_request(amount=200.0)
         registered = self.create_request(amount=100.0)

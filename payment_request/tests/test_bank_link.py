@@ -2,6 +2,8 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
+from odoo.addons.payment_request.compat import SALE_LINE_TAXES
+
 from .common import PaymentRequestCommon
 
 
@@ -111,7 +113,7 @@ class TestBankLink(PaymentRequestCommon):
                     "company_id": company.id,
                     "order_line": [
                         fields.Command.create(
-                            {"product_id": self.product_a.id, "price_unit": 100.0, "tax_id": False}
+                            {"product_id": self.product_a.id, "price_unit": 100.0, SALE_LINE_TAXES: False}
                         )
                     ],
                 }

@@ -2,6 +2,8 @@ from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
+from odoo.addons.payment_request.compat import SALE_LINE_TAXES, reconcile_exchange_moves
+
 from .common import PaymentRequestCommon
 
 
@@ -41,7 +43,7 @@ class TestInvoiceFromRequests(PaymentRequestCommon):
                 {
                     "product_id": self.product_a.id,
                     "price_unit": 500.0,
-                    "tax_id": [Command.set(self.tax_21.ids)],
+                    SALE_LINE_TAXES: [Command.set(self.tax_21.ids)],
                 }
             )
         ]
@@ -118,9 +120,7 @@ class TestInvoiceFromRequests(PaymentRequestCommon):
         self.assertEqual(self.invoice_receivable(invoice).balance, 484.0, "booked at 2.5 USD per EUR")
         self.assertEqual(invoice.payment_state, "paid")
         self.assertTrue(payment_line.reconciled)
-        exchange_move = (
-            payment_line.matched_debit_ids.exchange_move_id | payment_line.full_reconcile_id.exchange_move_id
-        )
+        exchange_move = reconcile_exchange_moves(payment_line)
         self.assertTrue(exchange_move, "Odoo books the exchange difference")
         self.assertEqual(exchange_move.journal_id, self.company.currency_exchange_journal_id)
         self.assertAlmostEqual(

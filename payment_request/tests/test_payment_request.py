@@ -7,6 +7,8 @@ from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
 
+from odoo.addons.payment_request.compat import SALE_LINE_TAXES
+
 from ..tools import is_valid_ogm, is_valid_rf
 from .common import PaymentRequestCommon
 
@@ -144,7 +146,7 @@ class TestPaymentRequest(PaymentRequestCommon):
                     "company_id": company.id,
                     "order_line": [
                         Command.create(
-                            {"product_id": self.product_a.id, "price_unit": 100.0, "tax_id": False}
+                            {"product_id": self.product_a.id, "price_unit": 100.0, SALE_LINE_TAXES: False}
                         )
                     ],
                 }

@@ -1,6 +1,8 @@
 from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 
+from odoo.addons.payment_request.compat import GROUPS
+
 from .common import PaymentRequestCommon
 
 
@@ -26,7 +28,7 @@ class TestPaymentRequestUi(PaymentRequestCommon, HttpCase):
         )._update_translations(["nl_BE"], overwrite=True)
         # A salesperson who also does the books, as in a small company.
         self.env.user.write(
-            {"lang": "nl_BE", "groups_id": [Command.link(self.env.ref("sales_team.group_sale_manager").id)]}
+            {"lang": "nl_BE", GROUPS: [Command.link(self.env.ref("sales_team.group_sale_manager").id)]}
         )
         self.company.payment_request_auto_link = False
         order = self.create_order(self.partner_a, 1000.0)

@@ -34,12 +34,21 @@ class PaymentTransaction(models.Model):
 
     def _process_notification_data(self, notification_data):
         """Mollie calls the webhook of a payment again when it is refunded or
-        charged back: book those on the request the transaction paid."""
+        charged back: book those on the request the transaction paid (18.0)."""
         res = super()._process_notification_data(notification_data)
+        self._payment_request_mollie_sync_after_notification()
+        return res
+
+    def _apply_updates(self, payment_data):
+        """The same as _process_notification_data, which 19.0 renamed."""
+        res = super()._apply_updates(payment_data)
+        self._payment_request_mollie_sync_after_notification()
+        return res
+
+    def _payment_request_mollie_sync_after_notification(self):
         if self._is_payment_request_mollie_syncable():
             client = self.provider_id._payment_request_mollie_client()
             self._payment_request_mollie_sync(client.payments.get(self.provider_reference))
-        return res
 
     def _is_payment_request_mollie_syncable(self):
         self.ensure_one()

@@ -1,6 +1,10 @@
 import {ListRenderer} from "@web/views/list/list_renderer";
-import {ReconcileMoveLineView} from "@account_reconcile_oca/js/reconcile_move_line/reconcile_move_line_view.esm";
 import {registry} from "@web/core/registry";
+
+// OCA moved this view's module from js/ (18.0) to views/ (19.0); the views
+// registry holds it under the same name on both, and account_reconcile_oca's
+// assets are loaded before ours (manifest dependency), so it is there already.
+const ReconcileMoveLineView = registry.category("views").get("reconcile_move_line");
 
 export class ReconcilePaymentRequestRenderer extends ListRenderer {
     getRowClass(record) {
