@@ -18,6 +18,10 @@ SALE_LINE_TAXES = "tax_ids" if IS_19 else "tax_id"
 #: The groups of res.users, ir.actions.act_window and ir.actions.server
 #: (groups_id on 18.0, group_ids on 19.0).
 GROUPS = "group_ids" if IS_19 else "groups_id"
+#: Whether account.move.button_draft() unreconciles the entry's items: it does
+#: on 18.0; 19.0 keeps them matched to the draft until it is cancelled or
+#: deleted (README: "An invoice reset to draft").
+RESET_TO_DRAFT_UNRECONCILES = not IS_19
 #: The route type of a JSON-RPC controller ("json" is a deprecated alias on 19.0).
 JSONRPC = "jsonrpc" if IS_19 else "json"
 

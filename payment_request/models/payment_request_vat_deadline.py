@@ -24,8 +24,8 @@ _logger = logging.getLogger(__name__)
 
 def _get_invoiced_ratio(lines):
     """Return the share (0 to 1) of receivable credit ``lines`` settled with
-    posted customer invoices (a reconciliation exists only between posted
-    items)."""
+    posted customer invoices. An invoice reset to draft covers nothing: 19.0
+    keeps its items matched (README: "An invoice reset to draft")."""
     total = sum(abs(line.amount_currency) for line in lines)
     if not total:
         return 0.0
@@ -33,6 +33,7 @@ def _get_invoiced_ratio(lines):
         partial.credit_amount_currency
         for partial in lines.matched_debit_ids
         if partial.debit_move_id.move_id.move_type == "out_invoice"
+        and partial.debit_move_id.parent_state == "posted"
     )
     return min(invoiced / total, 1.0)
 
@@ -72,8 +73,10 @@ class PaymentRequest(models.Model):
         "payment_ids.payment_type",
         "payment_ids.date",
         "payment_ids.move_id.line_ids.amount_residual",
+        "payment_ids.move_id.line_ids.matched_debit_ids.debit_move_id.parent_state",
         "received_line_ids.amount_residual",
         "received_line_ids.parent_state",
+        "received_line_ids.matched_debit_ids.debit_move_id.parent_state",
     )
     def _compute_invoice_deadline(self):
         for request in self:

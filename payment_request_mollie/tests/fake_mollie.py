@@ -5,7 +5,7 @@ public documentation, so that the real ``mollie-api-python`` client works
 against it::
 
     with FakeMollie() as server:
-        client = Client(api_endpoint=server.url, timeout=(2, 5))
+        client = Client(api_endpoint=server.url, timeout=5)
         client.set_api_key(FakeMollie.API_KEY)
         link = client.payment_links.create({"amount": {"value": "24.95", "currency": "EUR"}, ...})
         tr_id = server.add_payment(link.id, status="paid")

@@ -57,8 +57,12 @@ registry.category("web_tour.tours").add("payment_request_flow_nl_tour", {
             trigger: ".modal .o_form_label:contains('Betaalwijze')",
         },
         {
+            content: "The wizard asks a notitie",
+            trigger: ".modal .o_form_label:contains('Notitie')",
+        },
+        {
             content: "Add a notitie",
-            trigger: ".modal div.o_wrap_field:has(.o_form_label:contains('Notitie')) .o_field_widget[name='note'] input",
+            trigger: ".modal .o_field_widget[name='note'] input",
             run: "edit betaald aan de toonbank",
         },
         {

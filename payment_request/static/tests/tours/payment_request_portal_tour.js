@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { unloadsPage } from "@payment_request/../tests/tours/compat";
 
 registry.category("web_tour.tours").add("payment_request_portal_pay_online_tour", {
     steps: () => [
@@ -15,14 +16,14 @@ registry.category("web_tour.tours").add("payment_request_portal_pay_online_tour"
             trigger: "input[name='o_payment_radio'][data-provider-code='demo']",
             run: "click",
         },
-        {
+        unloadsPage({
             content: "Pay",
             trigger: "button[name='o_payment_submit_button']:enabled",
             run: "click",
-        },
+        }),
         {
-            content: "Back on the request, paid",
-            trigger: ".o_payment_request_portal .o_payment_request_residual:contains('0.00')",
+            content: "Back on the request, paid, with nothing left to pay",
+            trigger: ".o_payment_request_portal:has(.o_payment_request_state:contains('Paid')):not(:has(.o_payment_request_pay_now))",
             timeout: 20000,
         },
     ],
