@@ -53,6 +53,7 @@ ODOO_CONF = $(BUILD)/odoo.conf
 .PHONY: help check-odoo venv system-deps postgres conf test lint run wheel pot bench reliability clean
 
 help:
+	@echo "Every target takes ODOO_SERIES=18.0 (default) or 19.0."
 	@echo "make test   - set up, install $(ADDONS) in a fresh database and run their tests"
 	@echo "make lint   - ruff, pylint-odoo, oca-checks-odoo-module, oca-checks-po"
 	@echo "make run    - serve Odoo with $(ADDONS) and demo data on http://localhost:$(HTTP_PORT)"

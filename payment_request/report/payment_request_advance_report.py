@@ -34,6 +34,7 @@ class PaymentRequestAdvanceReport(models.Model):
     _depends = {
         "payment.request": ["sale_order_id", "commercial_partner_id", "user_id", "company_id"],
         "account.payment": ["payment_request_id", "state", "move_id"],
+        "account.move": ["move_type", "state"],
         "account.move.line": ["payment_request_id", "balance", "date", "parent_state", "account_id"],
         "account.partial.reconcile": ["amount", "debit_move_id", "credit_move_id"],
         "res.company": ["payment_request_invoice_deadline_scope", "currency_id"],
@@ -93,6 +94,8 @@ class PaymentRequestAdvanceReport(models.Model):
                       JOIN account_move invoice ON invoice.id = invoice_line.move_id
                      WHERE partial.credit_move_id = received.id
                        AND invoice.move_type = 'out_invoice'
+                       -- 19.0 keeps a draft reset from posted matched to the money
+                       AND invoice.state = 'posted'
                    ) invoiced ON TRUE
             """
         )

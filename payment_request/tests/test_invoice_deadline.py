@@ -142,6 +142,16 @@ class TestInvoiceDeadline(PaymentRequestCommon):
             [(200.0, 200.0, 0.0), (300.0, 0.0, 300.0)],
         )
 
+        # Reset to draft, the invoice covers nothing (19.0 keeps it matched).
+        invoice.button_draft()
+        self.assertEqual(request.invoice_deadline, date(2026, 4, 15))
+        self.assertEqual(request.amount_uninvoiced, 500.0)
+        report.invalidate_model()
+        self.assertEqual(
+            report.search([("payment_request_id", "=", request.id)], order="date").mapped("amount_to_invoice"),
+            [200.0, 300.0],
+        )
+
     def test_refund_cancels_the_receipt(self):
         request = self.create_request(amount=300.0)
         payment = self.pay_on("2026-03-03", request)
