@@ -38,11 +38,26 @@ DEMO_MODULES := $(TEST_MODULES)
 DEMO_LANGS := nl_BE,fr_BE
 # The OCA addons whose own test suites `make test` runs with our addons installed.
 OCA_TESTED := account_reconcile_oca account_statement_base account_statement_import_file $(IMPORTERS)
-# This test of account_reconcile_oca 18.0.1.3.0.1 reads company_data['default_tax_account_receivable'],
-# a key the account test common of this Odoo 18.0 tree does not define (KeyError before it
-# does anything): it cannot pass with or without our addons.
-# Deselected by name (-k), which does not depend on where the venv lies.
-OCA_DESELECTED := not (TestReconciliationWidget and test_write_off_lines_from_note)
+# OCA tests that fail the same without our addons, deselected by name (-k), which does not
+# depend on where the venv lies.
+# 18.0: this test of account_reconcile_oca 18.0.1.3.0.1 reads
+# company_data['default_tax_account_receivable'], a key the account test common of this Odoo
+# 18.0 tree does not define (KeyError before it does anything): it cannot pass with or without
+# our addons.
+OCA_DESELECTED_18.0 := not (TestReconciliationWidget and test_write_off_lines_from_note)
+# 19.0, account_reconcile_oca 19.0.1.1.1, measured in a database with the same modules but ours:
+# - TestReconciliationWidget.test_widget_model_clean: emptying the reconcile model in the form
+#   puts a NewId into the JSON proposal ("Object of type NewId is not JSON serializable");
+# - WebSuite: Odoo's own JS suite class, which OCA's test_js.py imports and pytest collects
+#   there; its setUp fails ("'WebSuite' object has no attribute '_test_params'");
+# - TestAccountReconcileOCAJS: in test_automation_oca and test_unit_desktop 6 of OCA's 7 hoot
+#   tests fail ("click is not a function", "animationFrame is not a function"),
+#   test_qunit_desktop finds no OCA test, test_get_hoot_filter gets an id filter where it
+#   expects none.
+OCA_DESELECTED_19.0 := not (TestReconciliationWidget and test_widget_model_clean) and not WebSuite \
+	and not (TestAccountReconcileOCAJS and (test_automation_oca or test_unit_desktop or test_qunit_desktop \
+	or test_get_hoot_filter))
+OCA_DESELECTED := $(OCA_DESELECTED_$(ODOO_SERIES))
 # account_reconcile_oca and its OCA dependencies are pinned wheels installed in
 # the venv by scripts/install_oca_addons.sh, which prints their directory.
 OCA_ADDONS_DIR := $(BUILD)/oca-addons-dir

@@ -177,6 +177,30 @@ class AccountBankStatementLine(models.Model):
             lines = self._keep_payment_request_entry_line(line, lines)
         return reconcile_auxiliary_id, lines
 
+    def _get_payment_request_entry_lines(self):
+        """Return the items the link wizard or the automatic link booked on the
+        statement entry: those crediting a request, and those matching the
+        registered payment of a request."""
+        _liquidity, _suspense, other_lines = self._seek_for_lines()
+        return other_lines.filtered(
+            lambda line: line.payment_request_id
+            or (
+                line.matched_debit_ids.debit_move_id | line.matched_credit_ids.credit_move_id
+            ).move_id.origin_payment_id.payment_request_id
+        )
+
+    def _all_partials_lines(self, lines):
+        # The proposal of an unreconciled transaction lists the items the link
+        # wizard booked as they are, with their request and their match
+        # (_keep_payment_request_entry_line), since Reconcile in edit mode
+        # recreates them. account_reconcile_oca 19.0 lists, in every proposal,
+        # the items they are matched with instead (an invoice's, once it settled
+        # the request), which edit mode would book untagged and unmatched; 18.0
+        # only does so to show a reconciled transaction or to undo it.
+        if not self.is_reconciled:
+            lines -= self._get_payment_request_entry_lines()
+        return super()._all_partials_lines(lines)
+
     def _keep_payment_request_match(self, payment_line, vals):
         """Keep, in the proposal rebuilt on unreconcile, the match with the
         registered payment of a request, so that Reconcile matches it again

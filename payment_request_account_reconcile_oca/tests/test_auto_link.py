@@ -8,18 +8,35 @@ from .common import ReconcileWidgetCommon
 @tagged("post_install", "-at_install")
 class TestAutoLink(ReconcileWidgetCommon):
     """The automatic link by structured reference runs in payment_request's
-    create(); account_reconcile_oca's create() runs its auto-reconciliation
-    models too, outside tests or with _test_account_reconcile_oca."""
+    create(); account_reconcile_oca's create() runs its automatic
+    reconciliation first (its models, and on 19.0 its invoice matching by
+    reference), outside tests or with _test_account_reconcile_oca."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.auto_models = cls.env["account.reconcile.model"].search(
-            [
-                ("company_id", "=", cls.company.id),
-                ("rule_type", "in", ("invoice_matching", "writeoff_suggestion")),
-                ("auto_reconcile", "=", True),
-            ]
+    def create_widget_st_line(self, amount, payment_ref, **vals):
+        """Create a bank transaction as outside tests: the widget reconciles it
+        on its own when it can."""
+        return (
+            self.env["account.bank.statement.line"]
+            .with_context(_test_account_reconcile_oca=True)
+            .create(
+                {
+                    "journal_id": self.bank_journal.id,
+                    "amount": amount,
+                    "payment_ref": payment_ref,
+                    "partner_id": self.partner_a.id,
+                    **vals,
+                }
+            )
+        )
+
+    def create_invoice(self, amount):
+        return self.init_invoice(
+            "out_invoice",
+            partner=self.partner_a,
+            invoice_date=fields.Date.today(),
+            amounts=[amount],
+            taxes=self.env["account.tax"],
+            post=True,
         )
 
     def assert_auto_linked(self, st_line, request):
@@ -51,29 +68,17 @@ class TestAutoLink(ReconcileWidgetCommon):
 
     @mute_logger("odoo.models.unlink")
     def test_auto_link_with_widget_auto_reconcile(self):
-        self.assertTrue(self.auto_models, "the chart's auto-reconcile models are active")
+        # The widget reconciles on its own here: it takes a transaction that
+        # pays an invoice by its reference.
+        paid_by_reference = self.create_invoice(100.0)
+        self.assertTrue(self.create_widget_st_line(100.0, paid_by_reference.payment_reference).is_reconciled)
+        self.assertIn(paid_by_reference.payment_state, ("paid", "in_payment"))
+
         request = self.create_request(amount=300.0)
-        # An open invoice of the same customer and amount: the widget's
-        # models must not take the transaction from the request.
-        invoice = self.init_invoice(
-            "out_invoice",
-            partner=self.partner_a,
-            invoice_date=fields.Date.today(),
-            amounts=[300.0],
-            post=True,
-        )
-        st_line = (
-            self.env["account.bank.statement.line"]
-            .with_context(_test_account_reconcile_oca=True)
-            .create(
-                {
-                    "journal_id": self.bank_journal.id,
-                    "amount": 300.0,
-                    "payment_ref": f"Betaling {request.payment_reference}",
-                    "partner_id": self.partner_a.id,
-                }
-            )
-        )
+        # An open invoice of the same customer and amount: the widget must not
+        # take the transaction from the request.
+        invoice = self.create_invoice(300.0)
+        st_line = self.create_widget_st_line(300.0, f"Betaling {request.payment_reference}")
         self.assert_auto_linked(st_line, request)
         self.assertEqual(invoice.payment_state, "not_paid")
 
@@ -86,26 +91,9 @@ class TestAutoLink(ReconcileWidgetCommon):
 
     def test_widget_auto_reconcile_still_works(self):
         """A transaction that no request claims is still auto-reconciled by the
-        widget's models."""
-        invoice = self.init_invoice(
-            "out_invoice",
-            partner=self.partner_a,
-            invoice_date=fields.Date.today(),
-            amounts=[300.0],
-            post=True,
-        )
-        st_line = (
-            self.env["account.bank.statement.line"]
-            .with_context(_test_account_reconcile_oca=True)
-            .create(
-                {
-                    "journal_id": self.bank_journal.id,
-                    "amount": invoice.amount_total,
-                    "payment_ref": f"Factuur {invoice.payment_reference}",
-                    "partner_id": self.partner_a.id,
-                }
-            )
-        )
+        widget, even with a structured reference: the invoice's."""
+        invoice = self.create_invoice(300.0)
+        st_line = self.create_widget_st_line(invoice.amount_total, invoice.payment_reference)
         self.assertTrue(st_line.is_reconciled)
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         self.assertFalse(st_line.payment_request_ids)
@@ -115,18 +103,7 @@ class TestAutoLink(ReconcileWidgetCommon):
         its reference; the request counts the money once."""
         request = self.create_request(amount=300.0)
         payment = self.register_payment(request)
-        st_line = (
-            self.env["account.bank.statement.line"]
-            .with_context(_test_account_reconcile_oca=True)
-            .create(
-                {
-                    "journal_id": self.bank_journal.id,
-                    "amount": 300.0,
-                    "payment_ref": f"Betaling {request.payment_reference}",
-                    "partner_id": self.partner_a.id,
-                }
-            )
-        )
+        st_line = self.create_widget_st_line(300.0, f"Betaling {request.payment_reference}")
         self.assert_no_suspense(st_line)
         self.assertTrue(payment.is_matched)
         self.assertFalse(self.receivable_of(st_line))

@@ -355,6 +355,54 @@ class TestReconcileWidget(ReconcileWidgetCommon):
         self.assertEqual(request.state, "done")
         self.assertEqual(other.state, "paid")
 
+    def test_wizard_link_settled_by_invoice_stays_in_edit_mode(self):
+        """Edit mode recreates the statement entry from the proposal: the item
+        the link wizard booked for the request, which the invoice settled since,
+        stays in it as the request's, matched with the invoice."""
+        request = self.create_request(amount=300.0)
+        st_line = self.create_st_line(350.0, "Betaling", partner_id=self.partner_a.id)
+        st_line._link_payment_requests(request)
+        invoice = self.invoice_requests(request)
+        booked = self.receivable_of(st_line)
+        invoice_line = booked.matched_debit_ids.debit_move_id
+        self.assertEqual(invoice_line.move_id, invoice)
+        self.assertFalse(st_line.is_reconciled, "50.00 is left in suspense")
+
+        # The widget shows the wizard's item as the request's, with its match.
+        info = st_line.reconcile_data_info
+        self.assertEqual(info["payment_request_ids"], request.ids)
+        [proposed] = self.proposal_lines(st_line, "other")
+        self.assertEqual(proposed["id"], booked.id)
+        self.assertEqual(proposed["payment_request_id"], request.id)
+        self.assertEqual(proposed["credit"], 300.0)
+        self.assertEqual(proposed["counterpart_line_ids"], invoice_line.ids)
+        self.assertEqual(self.proposal_lines(st_line, "suspense")[0]["credit"], 50.0)
+
+        # The rest pays another invoice, picked in the Reconcile tab.
+        other_invoice = self.init_invoice(
+            "out_invoice",
+            partner=self.partner_a,
+            invoice_date=st_line.date,
+            amounts=[50.0],
+            taxes=self.env["account.tax"],
+            post=True,
+        )
+        other_line = other_invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        with self.widget_form(st_line) as form:
+            form.add_account_move_line_id = other_line
+        st_line.reconcile_bank_line()
+
+        self.assert_no_suspense(st_line)
+        booked = self.receivable_of(st_line).filtered("payment_request_id")
+        self.assertRecordValues(
+            booked, [{"balance": -300.0, "payment_request_id": request.id, "reconciled": True}]
+        )
+        self.assertEqual(booked.matched_debit_ids.debit_move_id, invoice_line)
+        self.assertEqual(invoice.amount_residual, 910.0, "the request's money still settles the invoice")
+        self.assertEqual(other_invoice.amount_residual, 0.0)
+        self.assertEqual((request.amount_paid, request.state), (300.0, "done"))
+        self.assertFalse([body for body in request.message_ids.mapped("body") if "unlinked" in body])
+
     @mute_logger("odoo.models.unlink")
     def test_keep_mode(self):
         """In keep mode the link lives in the widget's own entry; unreconciling
