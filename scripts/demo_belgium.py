@@ -44,21 +44,25 @@ def make_company():
     # install_mode: a new Belgian company makes Odoo 19.0 install the
     # country's other modules (Peppol, which needs the phonenumbers library
     # the harness does not install); the demo loads the chart it needs below.
-    company = env["res.company"].with_context(install_mode=True).create(
-        {
-            **vals,
-            "name": "Schrijnwerkerij Vermeulen BV",
-            "street": "Kortrijksesteenweg 112",
-            "zip": "9000",
-            "city": "Gent",
-            "country_id": env.ref("base.be").id,
-            "currency_id": env.ref("base.EUR").id,
-            "vat": "BE0477472701",
-            "email": "info@vermeulen-schrijnwerk.example",
-            "phone": "+32 9 123 45 67",
-            "website": "https://vermeulen-schrijnwerk.example",
-            "payment_request_auto_reminder": True,
-        }
+    company = (
+        env["res.company"]
+        .with_context(install_mode=True)
+        .create(
+            {
+                **vals,
+                "name": "Schrijnwerkerij Vermeulen BV",
+                "street": "Kortrijksesteenweg 112",
+                "zip": "9000",
+                "city": "Gent",
+                "country_id": env.ref("base.be").id,
+                "currency_id": env.ref("base.EUR").id,
+                "vat": "BE0477472701",
+                "email": "info@vermeulen-schrijnwerk.example",
+                "phone": "+32 9 123 45 67",
+                "website": "https://vermeulen-schrijnwerk.example",
+                "payment_request_auto_reminder": True,
+            }
+        )
     )
     xmlid(company, "company")
     env["account.chart.template"].try_loading("be_comp", company=company, install_demo=False)

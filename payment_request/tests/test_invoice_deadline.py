@@ -147,10 +147,8 @@ class TestInvoiceDeadline(PaymentRequestCommon):
         self.assertEqual(request.invoice_deadline, date(2026, 4, 15))
         self.assertEqual(request.amount_uninvoiced, 500.0)
         report.invalidate_model()
-        self.assertEqual(
-            report.search([("payment_request_id", "=", request.id)], order="date").mapped("amount_to_invoice"),
-            [200.0, 300.0],
-        )
+        rows = report.search([("payment_request_id", "=", request.id)], order="date")
+        self.assertEqual(rows.mapped("amount_to_invoice"), [200.0, 300.0])
 
     def test_refund_cancels_the_receipt(self):
         request = self.create_request(amount=300.0)
