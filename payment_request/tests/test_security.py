@@ -59,3 +59,17 @@ class TestPaymentRequestSecurity(PaymentRequestCommon):
             self.own_request.with_user(portal_user).write({"amount": 1.0})
         draft = self.create_request(order=self.own_order, amount=10.0, send=False)
         self.assertNotIn(draft, requests.search([]), "drafts are not shown to customers")
+
+    def test_billing_actions_in_the_action_menu_of_billing_users_only(self):
+        billing = self.new_user("pr_billing", "sales_team.group_sale_salesman,account.group_account_invoice")
+        actions = self.env["ir.actions.actions"]
+        invoice_action = self.env.ref("payment_request.payment_request_invoice_action")
+        link_action = self.env.ref("payment_request.payment_request_link_action")
+
+        def bound(user, model):
+            bindings = actions.with_user(user).get_bindings(model)
+            return {action["id"] for action in bindings.get("action", [])}
+
+        self.assertNotIn(invoice_action.id, bound(self.salesman, "payment.request"))
+        self.assertIn(invoice_action.id, bound(billing, "payment.request"))
+        self.assertIn(link_action.id, bound(billing, "account.bank.statement.line"))
