@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from odoo import api, fields
 
-from odoo.addons.payment_request.compat import GROUPS
+from odoo.addons.payment_request.compat import GROUPS, Transaction
 
 from benchmarks import fixtures
 from benchmarks.probe import Measure, MethodProfile, measure, record_queries, rows_read, top_tables, vacuum
@@ -152,7 +152,7 @@ def _fresh_env(env):
     of payments in one ORM transaction slow down quadratically, Odoo's own
     as much as ours, which would measure the loop, not the registration."""
     env.flush_all()
-    env.cr.transaction = api.Transaction(env.registry)
+    env.cr.transaction = Transaction(env.registry)
     return api.Environment(env.cr, env.uid, dict(env.context))
 
 

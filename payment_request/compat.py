@@ -8,6 +8,23 @@ series it is.
 
 from odoo import models, release
 
+try:  # the ORM's transaction: odoo.api on 18.0, odoo.orm.environments on 19.0
+    from odoo.api import Transaction
+except ImportError:
+    from odoo.orm.environments import Transaction
+
+__all__ = [
+    "GROUPS",
+    "IS_19",
+    "JSONRPC",
+    "RESET_TO_DRAFT_UNRECONCILES",
+    "SALE_LINE_TAXES",
+    "SERIES",
+    "Transaction",
+    "reconcile_exchange_moves",
+    "sql_constraints",
+]
+
 #: The running series, "18.0" or "19.0".
 SERIES = release.series
 #: Odoo 19.0 and later.
