@@ -201,6 +201,76 @@ class AccountBankStatementLine(models.Model):
             lines -= self._get_payment_request_entry_lines()
         return super()._all_partials_lines(lines)
 
+    def _get_payment_request_entry_reconcile_data(self, data, reconcile_auxiliary_id):
+        """Return the proposal lines of the items the link wizard booked on the
+        statement entry that ``data`` lacks, with the next auxiliary id."""
+        if self.is_reconciled:
+            return [], reconcile_auxiliary_id
+        listed_ids = {line.get("id") for line in data}
+        new_data = []
+        for line in self._get_payment_request_entry_lines():
+            if line.id not in listed_ids:
+                reconcile_auxiliary_id, lines = self._get_reconcile_line(
+                    line, "other", reconcile_auxiliary_id=reconcile_auxiliary_id
+                )
+                new_data += lines
+        return new_data, reconcile_auxiliary_id
+
+    def _reconcile_data_by_model(self, data, reconcile_model, reconcile_auxiliary_id):
+        # OCA's automatic matching applies a reconcile model to the bank line
+        # alone (the proposal holds nothing else yet): apply it to what the link
+        # wizard left, or Reconcile in edit mode would delete the wizard's items.
+        if all(line["kind"] == "liquidity" for line in data):
+            entry_data, reconcile_auxiliary_id = self._get_payment_request_entry_reconcile_data(
+                data, reconcile_auxiliary_id
+            )
+            data = data + entry_data
+        return super()._reconcile_data_by_model(data, reconcile_model, reconcile_auxiliary_id)
+
+    def _keep_payment_request_entry_in_matching(self, info):
+        """Return OCA's automatic proposal ``info`` with the items the link
+        wizard booked, when it matched journal items against the bank line
+        alone: those items, then the matched items for what is left."""
+        data = info["data"]
+        entry_data, reconcile_auxiliary_id = self._get_payment_request_entry_reconcile_data(
+            data, info["reconcile_auxiliary_id"]
+        )
+        if not entry_data:
+            return info
+        new_data = [line for line in data if line["kind"] == "liquidity"] + entry_data
+        open_amount = self._get_reconcile_open_amount(new_data)
+        currency = self._get_reconcile_currency()
+        matched_ids = [line_id for line in data for line_id in line.get("counterpart_line_ids", [])]
+        for matched_line in self.env["account.move.line"].browse(matched_ids):
+            if currency.is_zero(open_amount):
+                break
+            reconcile_auxiliary_id, lines = self._get_reconcile_line(
+                matched_line,
+                "other",
+                is_counterpart=True,
+                max_amount=open_amount,
+                reconcile_auxiliary_id=reconcile_auxiliary_id,
+                move=True,
+            )
+            new_data += lines
+            open_amount = self._get_reconcile_open_amount(new_data)
+        return self._recompute_suspense_line(new_data, reconcile_auxiliary_id, self.manual_reference)
+
+    def _default_reconcile_data(self, *args, **kwargs):
+        # 18.0 proposes the matches of its reconcile models here.
+        return self._keep_payment_request_entry_in_matching(super()._default_reconcile_data(*args, **kwargs))
+
+    def _do_auto_reconcile_invoices(self):
+        # 19.0 proposes the invoice its number in the label matches here.
+        to_do, done = super()._do_auto_reconcile_invoices()
+        for st_line in done:
+            st_line.reconcile_data_info = st_line._keep_payment_request_entry_in_matching(
+                st_line.reconcile_data_info
+            )
+            if not st_line.reconcile_data_info.get("can_reconcile"):
+                to_do |= st_line
+        return to_do, done - to_do
+
     def _keep_payment_request_match(self, payment_line, vals):
         """Keep, in the proposal rebuilt on unreconcile, the match with the
         registered payment of a request, so that Reconcile matches it again

@@ -1,5 +1,6 @@
+from odoo import fields
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 from .common import ReconcileWidgetCommon
@@ -401,6 +402,66 @@ class TestReconcileWidget(ReconcileWidgetCommon):
         self.assertEqual(invoice.amount_residual, 910.0, "the request's money still settles the invoice")
         self.assertEqual(other_invoice.amount_residual, 0.0)
         self.assertEqual((request.amount_paid, request.state), (300.0, "done"))
+        self.assertFalse([body for body in request.message_ids.mapped("body") if "unlinked" in body])
+
+    def test_wizard_link_then_invoice_matching_for_the_rest(self):
+        """One transfer pays a request and part of an open invoice, quoting the
+        invoice's structured communication. The link wizard books the request's
+        part; the widget's invoice matching (19.0: the invoice's reference in the
+        label, 18.0: the chart's reconcile models) proposes the invoice for the
+        rest only, and Reconcile keeps the request's item."""
+        invoice = self.init_invoice(
+            "out_invoice",
+            partner=self.partner_a,
+            invoice_date=fields.Date.today(),
+            amounts=[1000.0],
+            taxes=self.env["account.tax"],
+            post=True,
+        )
+        invoice_line = invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        request = self.create_request(amount=300.0)
+        st_line = self.create_st_line(650.0, invoice.payment_reference, partner_id=self.partner_a.id)
+        self.assertFalse(st_line.is_reconciled)
+
+        # Koppel: the wizard links the request's part on the statement entry.
+        action = st_line.action_open_payment_request_link()
+        with Form(self.env[action["res_model"]].with_context(**action["context"])) as link_form:
+            link_form.payment_request_ids.clear()
+            link_form.payment_request_ids.add(request)
+        link_form.record.action_link()
+        booked = self.receivable_of(st_line)
+        self.assertRecordValues(booked, [{"balance": -300.0, "payment_request_id": request.id}])
+        self.assertEqual((request.amount_paid, request.state), (300.0, "paid"))
+        self.assertFalse(st_line.is_reconciled, "350.00 is left in suspense")
+
+        # The widget shows the wizard's item, and the invoice for what is left.
+        info = st_line.reconcile_data_info
+        self.assertEqual(info["payment_request_ids"], request.ids)
+        self.assertEqual(
+            [
+                (line["id"], line.get("payment_request_id"), line["credit"])
+                for line in self.proposal_lines(st_line, "other")
+            ],
+            [(booked.id, request.id, 300.0), (invoice_line.id, None, 350.0)],
+        )
+        self.assertFalse(self.proposal_lines(st_line, "suspense"))
+        self.assertTrue(info.get("can_reconcile"))
+
+        st_line.reconcile_bank_line()
+
+        self.assert_no_suspense(st_line)
+        receivables = self.receivable_of(st_line)
+        self.assertRecordValues(
+            receivables.sorted("balance"),
+            [
+                {"balance": -350.0, "payment_request_id": False, "reconciled": True},
+                {"balance": -300.0, "payment_request_id": request.id, "reconciled": False},
+            ],
+        )
+        self.assertEqual(receivables.filtered("reconciled").matched_debit_ids.debit_move_id, invoice_line)
+        self.assertEqual(invoice.amount_residual, 650.0)
+        self.assertEqual(request.received_line_ids, receivables.filtered("payment_request_id"))
+        self.assertEqual((request.amount_paid, request.state), (300.0, "paid"), "counted once")
         self.assertFalse([body for body in request.message_ids.mapped("body") if "unlinked" in body])
 
     @mute_logger("odoo.models.unlink")
