@@ -31,6 +31,7 @@ if __name__ == "__main__":
     # As odoo-bin, but with this file as sys.argv[0]: the prefork server starts
     # its gevent process with it.
     sys.path.insert(0, os.environ.get("ODOO_HOME", "/opt/odoo/18.0"))
-    import odoo
+    # 19.0's odoo package no longer imports its cli: import it by name.
+    import odoo.cli
 
     odoo.cli.main()

@@ -47,8 +47,6 @@ from pathlib import Path
 import odoo
 from odoo import SUPERUSER_ID, Command, api, fields
 
-from odoo.addons.payment_request.compat import GROUPS
-
 HERE = Path(__file__).resolve().parent
 USER_LOGIN = "reliability_billing"
 USER_PASSWORD = "reliability_billing"  # a throwaway database on loopback
@@ -97,6 +95,8 @@ def progress(message):
 def set_up(env, args, base_url):
     """Commit the company, the due requests, the payment targets and the
     second reminder job; return what the rest of the run needs."""
+    from odoo.addons.payment_request.compat import GROUPS
+
     from benchmarks import fixtures
 
     company = fixtures.ensure_company(env)
