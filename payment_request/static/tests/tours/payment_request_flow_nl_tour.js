@@ -105,6 +105,10 @@ registry.category("web_tour.tours").add("payment_request_flow_nl_tour", {
             run: "click",
         },
         {
+            content: "The requests are listed (the search view is the list's, not the order's)",
+            trigger: ".o_list_view .o_data_row td.o_data_cell[name='name']:contains('PR/')",
+        },
+        {
             content: "Open the filters",
             trigger: ".o_control_panel .o_searchview_dropdown_toggler",
             run: "click",
