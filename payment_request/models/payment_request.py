@@ -969,6 +969,7 @@ class PaymentRequest(models.Model):
         self._portal_ensure_token()
         template = self.env.ref("payment_request.mail_template_payment_request", raise_if_not_found=False)
         return {
+            "name": self.env._("Send"),
             "type": "ir.actions.act_window",
             "res_model": "mail.compose.message",
             "view_mode": "form",
@@ -1199,10 +1200,16 @@ class PaymentRequest(models.Model):
         return journal.bank_account_id or self.company_id.partner_id.bank_ids[:1]
 
     def _get_qr_amount(self):
-        """Return the amount the QR code asks for: the residual, or the whole
-        request while nothing was received."""
+        """Return the amount the QR code and the PDF ask for: the whole request
+        while it is a draft, the residual while it is open, nothing once it is
+        paid, done or cancelled (a reprinted PDF must not ask for it again)."""
         self.ensure_one()
-        amount = self.amount_residual if self.state in OUTSTANDING_STATES else self.amount
+        if self.state == "draft":
+            amount = self.amount
+        elif self.state in OUTSTANDING_STATES:
+            amount = self.amount_residual
+        else:
+            amount = 0.0
         return float_round(amount, precision_digits=2)
 
     def _get_epc_qr_code(self):

@@ -35,11 +35,12 @@ class ResConfigSettings(models.TransientModel):
     )
 
     def action_open_payment_request_reminder_levels(self):
-        """Open the reminder levels of the current company."""
+        """Open the reminder levels of the current company: its own ones and
+        the defaults of every company (without a company)."""
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "payment_request.payment_request_reminder_level_action"
         )
-        action["domain"] = [("company_id", "=", self.company_id.id)]
+        action["domain"] = [("company_id", "in", (False, self.company_id.id))]
         action["context"] = {"default_company_id": self.company_id.id}
         return action

@@ -55,6 +55,14 @@ class TestPaymentRequestReminders(PaymentRequestCommon, MockEmail):
         self.assertEqual(levels.mapped("delay_days"), [3, 7, 14])
         self.assertTrue(self.env.ref("payment_request.ir_cron_payment_request_reminders").active)
 
+    def test_settings_open_the_levels(self):
+        """Reminder Levels in the settings lists the levels that remind the
+        company's customers, the default ones included."""
+        settings = self.env["res.config.settings"].with_company(self.company).create({})
+        action = settings.action_open_payment_request_reminder_levels()
+        shown = self.env[action["res_model"]].search(action["domain"])
+        self.assertEqual(shown, self.levels)
+
     def test_levels_over_time(self):
         request = self.new_due_request()
         self.assertTrue(request.auto_reminder, "a request is reminded unless excluded")

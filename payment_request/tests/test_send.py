@@ -45,6 +45,23 @@ class TestSendPaymentRequest(PaymentRequestCommon, MockEmail):
         self.assertIn('src="data:image/png;base64,', html)
         self.assertIn(self.order.name, html)
 
+    def test_pdf_of_paid_request_asks_nothing(self):
+        """A paid request's PDF (reprinted, or downloaded from the portal)
+        shows what was received, and neither the transfer instruction nor a
+        QR code that would have the customer pay again."""
+        request = self.create_request(amount=300.0)
+        self.register_payment(request)
+        self.assertEqual(request.state, "paid")
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("payment_request.action_report_payment_request", request.ids)[0]
+            .decode()
+        )
+        self.assertIn(request.name, html)
+        self.assertNotIn("o_payment_request_qr", html)
+        self.assertNotIn("o_payment_request_iban", html)
+        self.assertEqual(request._get_qr_amount(), 0.0)
+
     def test_epc_payload(self):
         request = self.create_request(amount=300.0)
         self.register_payment(request, amount=100.0)
