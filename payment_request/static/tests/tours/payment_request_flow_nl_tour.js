@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { unlessFormStaleAfterInvoicing } from "@payment_request/../tests/tours/compat";
 
 /**
  * The whole betaalverzoek flow as a Belgian user clicks it, in Dutch:
@@ -166,10 +167,10 @@ registry.category("web_tour.tours").add("payment_request_flow_nl_tour", {
             trigger: ".o_breadcrumb .breadcrumb-item a:contains('PR/')",
             run: "click",
         },
-        {
+        ...unlessFormStaleAfterInvoicing({
             content: "The request is Afgewerkt",
             trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('Afgewerkt')",
-        },
+        }),
         // 6. Koppel, on a bank transaction.
         {
             content: "Open the apps",
