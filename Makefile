@@ -141,7 +141,7 @@ run: venv postgres conf
 		$(ODOO) -c $(ODOO_CONF) -d $(DB_DEMO) -i $(DEMO_MODULES) --load-language=$(DEMO_LANGS) \
 			--stop-after-init --logfile=$(BUILD)/run-install.log || exit 1; \
 	fi
-	@$(ODOO) shell -c $(ODOO_CONF) -d $(DB_DEMO) --no-http --logfile=$(BUILD)/run-demo.log < scripts/demo_belgium.py
+	@DEMO_OUTPUT_DIR=$(BUILD) $(ODOO) shell -c $(ODOO_CONF) -d $(DB_DEMO) --no-http --logfile=$(BUILD)/run-demo.log < scripts/demo_belgium.py
 	@echo "Serving http://localhost:$(HTTP_PORT) (login admin / password admin)"
 	$(ODOO) -c $(ODOO_CONF) -d $(DB_DEMO) --db-filter='^$(DB_DEMO)$$'
 

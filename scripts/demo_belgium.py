@@ -240,12 +240,23 @@ def write_demo_coda(company):
         bic=journal.bank_account_id.bank_bic or "",
     )
     name = "payment_request_demo.cod"
-    journal.message_post(
-        body="CODA file of the demo: import it to see the open payment requests paid.",
-        attachments=[(name, content)],
+    coda_importer = env["ir.module.module"].search_count(
+        [("name", "=", "account_statement_import_coda"), ("state", "=", "installed")]
     )
-    if os.path.isdir(".build"):
-        with open(os.path.join(".build", name), "wb") as handle:
+    if coda_importer:
+        body = "CODA file of the demo: import it to see the open payment requests paid."
+    else:
+        # OCA publishes no CODA importer for Odoo 19.0.
+        body = (
+            "CODA file of the demo, for a database with OCA's CODA importer, which this one lacks: "
+            "here, type its lines in the bank journal with their structured communication, or "
+            "import the bank's CAMT.053 file."
+        )
+    journal.message_post(body=body, attachments=[(name, content)])
+    # make run sets DEMO_OUTPUT_DIR to its build folder (.build/<series>).
+    output_dir = os.environ.get("DEMO_OUTPUT_DIR", ".build")
+    if os.path.isdir(output_dir):
+        with open(os.path.join(output_dir, name), "wb") as handle:
             handle.write(content)
     return content
 
