@@ -65,7 +65,7 @@ ADDONS_PATH = $(ODOO_HOME)/addons,$(ODOO_HOME)/odoo/addons,$(CURDIR),$(shell cat
 ODOO := $(PY) $(ODOO_HOME)/odoo-bin
 ODOO_CONF = $(BUILD)/odoo.conf
 
-.PHONY: help check-odoo venv system-deps postgres conf test lint run wheel pot bench reliability clean
+.PHONY: help check-odoo venv system-deps postgres conf test lint lint-ruff lint-format lint-pylint lint-oca-module lint-oca-po run wheel pot bench reliability clean
 
 help:
 	@echo "Every target takes ODOO_SERIES=18.0 (default) or 19.0."
@@ -125,11 +125,24 @@ test: venv postgres conf
 		$(addprefix $(shell cat $(OCA_ADDONS_DIR))/,$(addsuffix /tests,$(OCA_TESTED))) \
 		-k '$(OCA_DESELECTED)'
 
-lint: venv
+# The one lint definition: `make lint` runs every tool on every addon, and
+# .pre-commit-config.yaml calls these same targets (one hook each).
+LINT_TOOLS := lint-ruff lint-format lint-pylint lint-oca-module lint-oca-po
+lint: $(LINT_TOOLS)
+
+lint-ruff: venv
 	$(VENV)/bin/ruff check .
+
+lint-format: venv
 	$(VENV)/bin/ruff format --check .
+
+lint-pylint: venv
 	$(VENV)/bin/pylint --rcfile=.pylintrc $(ADDONS)
+
+lint-oca-module: venv
 	$(VENV)/bin/oca-checks-odoo-module $(ADDONS)
+
+lint-oca-po: venv
 	$(VENV)/bin/oca-checks-po $$(find $(ADDONS) -name '*.po' -o -name '*.pot')
 
 run: venv postgres conf
