@@ -5,7 +5,12 @@ SHELL := /bin/bash
 ODOO_SERIES ?= 18.0
 SERIES_MAJOR := $(firstword $(subst ., ,$(ODOO_SERIES)))
 ODOO_HOME ?= /opt/odoo/$(ODOO_SERIES)
-export ODOO_HOME ODOO_SERIES
+# Where `make check-odoo` (run first by every target that needs Odoo) fetches
+# ODOO_HOME when it is missing: a shallow clone of ODOO_REPO at ODOO_REF (a
+# branch, a tag or a commit).
+ODOO_REPO ?= https://github.com/odoo/odoo.git
+ODOO_REF ?= $(ODOO_SERIES)
+export ODOO_HOME ODOO_SERIES ODOO_REPO ODOO_REF
 VENV ?= .venv/$(ODOO_SERIES)
 PY := $(VENV)/bin/python
 BUILD := .build/$(ODOO_SERIES)
@@ -84,6 +89,9 @@ system-deps:
 postgres:
 	@scripts/ensure_postgres.sh
 
+# A missing tree is fetched by check-odoo.
+$(ODOO_HOME)/requirements.txt: | check-odoo
+
 $(BUILD)/odoo-requirements.txt: $(ODOO_HOME)/requirements.txt | check-odoo
 	@mkdir -p $(BUILD)
 	@# cbor2 5.4.2 no longer builds on Python 3.11; 5.6.2 does (both series pin it).
@@ -121,7 +129,7 @@ test: venv postgres conf
 	@scripts/check_install_log.sh $(BUILD)/install.log
 	$(VENV)/bin/pytest -p no:cacheprovider --rootdir=$(CURDIR) --odoo-config=$(ODOO_CONF) --odoo-database=$(DB_TEST) \
 		--odoo-http $(addprefix --cov=,$(ADDONS)) --cov-config=.coveragerc --cov-report=term:skip-covered \
-		$(addsuffix /tests,$(ADDONS)) \
+		tests $(addsuffix /tests,$(ADDONS)) \
 		$(addprefix $(shell cat $(OCA_ADDONS_DIR))/,$(addsuffix /tests,$(OCA_TESTED))) \
 		-k '$(OCA_DESELECTED)'
 
