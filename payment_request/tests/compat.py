@@ -25,7 +25,7 @@ _IS_19 = release.version_info[:2] >= (19, 0)
 SALE_LINE_TAXES = "tax_ids" if _IS_19 else "tax_id"
 #: Whether account.move.button_draft() unreconciles the entry's items: it does
 #: on 18.0; 19.0 keeps them matched to the draft until it is cancelled or
-#: deleted (readme/USAGE.md: "An invoice reset to draft").
+#: deleted (CONTRIBUTING.md: "An invoice reset to draft").
 RESET_TO_DRAFT_UNRECONCILES = not _IS_19
 
 
