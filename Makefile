@@ -1,4 +1,4 @@
-# One-command harness for the payment_request addons. See README.md.
+# One-command harness for the payment_request addons. See README.md and CONTRIBUTING.md.
 SHELL := /bin/bash
 # The Odoo series to build for: 18.0 or 19.0. Each series has its own source
 # tree, venv, build folder and databases, so both can live side by side.
@@ -73,7 +73,8 @@ ODOO_CONF = $(BUILD)/odoo.conf
 .PHONY: help check-odoo venv system-deps postgres conf test lint lint-ruff lint-format lint-pylint lint-oca-module lint-oca-po run wheel pot bench reliability clean
 
 help:
-	@echo "Every target takes ODOO_SERIES=18.0 (default) or 19.0."
+	@echo "Every target takes ODOO_SERIES=18.0 (default) or 19.0. A missing ODOO_HOME"
+	@echo "(default /opt/odoo/<series>) is fetched: a shallow clone of ODOO_REPO at ODOO_REF."
 	@echo "make test   - set up, install $(ADDONS) in a fresh database and run their tests"
 	@echo "make lint   - ruff, pylint-odoo, oca-checks-odoo-module, oca-checks-po"
 	@echo "make run    - serve Odoo with $(ADDONS) and demo data on http://localhost:$(HTTP_PORT)"
