@@ -1,11 +1,16 @@
-# One-command harness for the payment_request addons. See README.md.
+# One-command harness for the payment_request addons. See README.md and CONTRIBUTING.md.
 SHELL := /bin/bash
 # The Odoo series to build for: 18.0 or 19.0. Each series has its own source
 # tree, venv, build folder and databases, so both can live side by side.
 ODOO_SERIES ?= 18.0
 SERIES_MAJOR := $(firstword $(subst ., ,$(ODOO_SERIES)))
 ODOO_HOME ?= /opt/odoo/$(ODOO_SERIES)
-export ODOO_HOME ODOO_SERIES
+# Where `make check-odoo` (run first by every target that needs Odoo) fetches
+# ODOO_HOME when it is missing: a shallow clone of ODOO_REPO at ODOO_REF (a
+# branch, a tag or a commit).
+ODOO_REPO ?= https://github.com/odoo/odoo.git
+ODOO_REF ?= $(ODOO_SERIES)
+export ODOO_HOME ODOO_SERIES ODOO_REPO ODOO_REF
 VENV ?= .venv/$(ODOO_SERIES)
 PY := $(VENV)/bin/python
 BUILD := .build/$(ODOO_SERIES)
@@ -65,10 +70,11 @@ ADDONS_PATH = $(ODOO_HOME)/addons,$(ODOO_HOME)/odoo/addons,$(CURDIR),$(shell cat
 ODOO := $(PY) $(ODOO_HOME)/odoo-bin
 ODOO_CONF = $(BUILD)/odoo.conf
 
-.PHONY: help check-odoo venv system-deps postgres conf test lint run wheel pot bench reliability clean
+.PHONY: help check-odoo venv system-deps postgres conf test lint lint-ruff lint-format lint-pylint lint-oca-module lint-oca-po run wheel pot bench reliability clean
 
 help:
-	@echo "Every target takes ODOO_SERIES=18.0 (default) or 19.0."
+	@echo "Every target takes ODOO_SERIES=18.0 (default) or 19.0. A missing ODOO_HOME"
+	@echo "(default /opt/odoo/<series>) is fetched: a shallow clone of ODOO_REPO at ODOO_REF."
 	@echo "make test   - set up, install $(ADDONS) in a fresh database and run their tests"
 	@echo "make lint   - ruff, pylint-odoo, oca-checks-odoo-module, oca-checks-po"
 	@echo "make run    - serve Odoo with $(ADDONS) and demo data on http://localhost:$(HTTP_PORT)"
@@ -83,6 +89,9 @@ system-deps:
 
 postgres:
 	@scripts/ensure_postgres.sh
+
+# A missing tree is fetched by check-odoo.
+$(ODOO_HOME)/requirements.txt: | check-odoo
 
 $(BUILD)/odoo-requirements.txt: $(ODOO_HOME)/requirements.txt | check-odoo
 	@mkdir -p $(BUILD)
@@ -121,15 +130,28 @@ test: venv postgres conf
 	@scripts/check_install_log.sh $(BUILD)/install.log
 	$(VENV)/bin/pytest -p no:cacheprovider --rootdir=$(CURDIR) --odoo-config=$(ODOO_CONF) --odoo-database=$(DB_TEST) \
 		--odoo-http $(addprefix --cov=,$(ADDONS)) --cov-config=.coveragerc --cov-report=term:skip-covered \
-		$(addsuffix /tests,$(ADDONS)) \
+		tests $(addsuffix /tests,$(ADDONS)) \
 		$(addprefix $(shell cat $(OCA_ADDONS_DIR))/,$(addsuffix /tests,$(OCA_TESTED))) \
 		-k '$(OCA_DESELECTED)'
 
-lint: venv
+# The one lint definition: `make lint` runs every tool on every addon, and
+# .pre-commit-config.yaml calls these same targets (one hook each).
+LINT_TOOLS := lint-ruff lint-format lint-pylint lint-oca-module lint-oca-po
+lint: $(LINT_TOOLS)
+
+lint-ruff: venv
 	$(VENV)/bin/ruff check .
+
+lint-format: venv
 	$(VENV)/bin/ruff format --check .
+
+lint-pylint: venv
 	$(VENV)/bin/pylint --rcfile=.pylintrc $(ADDONS)
+
+lint-oca-module: venv
 	$(VENV)/bin/oca-checks-odoo-module $(ADDONS)
+
+lint-oca-po: venv
 	$(VENV)/bin/oca-checks-po $$(find $(ADDONS) -name '*.po' -o -name '*.pot')
 
 run: venv postgres conf

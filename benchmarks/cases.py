@@ -9,7 +9,8 @@ from datetime import timedelta
 
 from odoo import api, fields
 
-from odoo.addons.payment_request.compat import GROUPS, Transaction
+from odoo.addons.payment_request.compat import GROUPS
+from odoo.addons.payment_request.tests.compat import Transaction
 
 from benchmarks import fixtures
 from benchmarks.probe import Measure, MethodProfile, measure, record_queries, rows_read, top_tables, vacuum

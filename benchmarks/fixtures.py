@@ -10,8 +10,9 @@ from datetime import timedelta
 
 from odoo import Command, fields
 
-from odoo.addons.payment_request.compat import GROUPS, SALE_LINE_TAXES
+from odoo.addons.payment_request.compat import GROUPS
 from odoo.addons.payment_request.models.payment_request import OGM_BASE_OFFSET
+from odoo.addons.payment_request.tests.compat import SALE_LINE_TAXES
 from odoo.addons.payment_request.tools import format_ogm, normalize_reference
 
 COMPANY_NAME = "Payment Request Bench BE"

@@ -2,7 +2,7 @@ from odoo import Command
 from odoo.tests import Form, new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
-from odoo.addons.payment_request.compat import SALE_LINE_TAXES
+from odoo.addons.payment_request.tests.compat import SALE_LINE_TAXES
 
 
 class PaymentRequestCommon(AccountTestInvoicingCommon):

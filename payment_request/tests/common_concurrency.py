@@ -3,7 +3,7 @@ from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, Command, api
 
-from odoo.addons.payment_request.compat import SALE_LINE_TAXES
+from odoo.addons.payment_request.tests.compat import SALE_LINE_TAXES
 
 
 class ConcurrencyMixin:

@@ -2,7 +2,7 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
-from odoo.addons.payment_request.compat import SALE_LINE_TAXES
+from odoo.addons.payment_request.tests.compat import SALE_LINE_TAXES
 
 from .common import PaymentRequestCommon
 

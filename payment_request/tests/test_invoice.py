@@ -2,7 +2,7 @@ from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
-from odoo.addons.payment_request.compat import (
+from odoo.addons.payment_request.tests.compat import (
     RESET_TO_DRAFT_UNRECONCILES,
     SALE_LINE_TAXES,
     reconcile_exchange_moves,

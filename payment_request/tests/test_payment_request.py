@@ -7,7 +7,7 @@ from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
 
-from odoo.addons.payment_request.compat import SALE_LINE_TAXES
+from odoo.addons.payment_request.tests.compat import SALE_LINE_TAXES
 
 from ..tools import is_valid_ogm, is_valid_rf
 from .common import PaymentRequestCommon

@@ -21,7 +21,7 @@ function isTourService19() {
  * after a wizard posted its invoice: none on 19.0, where the test server
  * showed the state from before in 8 of 13 runs, even after a page reload,
  * while the database held the new one and a real server gives it at once
- * (README: "An open 19.0 question"). The test checks the state in the
+ * (CONTRIBUTING.md: "Open questions"). The test checks the state in the
  * database after the tour on both series.
  *
  * @param {Object} step

@@ -1,0 +1,85 @@
+"""Queries per record, guarded as Odoo's own performance tests guard theirs
+(``odoo/addons/base/tests/test_performance.py``): each figure is the count
+measured on that series plus a small margin, after a warm-up run that fills the
+ORM caches (``warmup``). A change that costs more queries fails here; one that
+saves some is logged ("Query count less than expected"): lower the figure then.
+"""
+
+from odoo import fields, release
+from odoo.tests import tagged
+from odoo.tests.common import warmup
+
+from odoo.addons.mail.tests.common import MockEmail
+
+from .common import PaymentRequestCommon
+
+# Measured on 2026-12-03 (branch hygiene, from main 845de4c), plus a margin of 3
+# queries for a guard or two that a change may add; measured: register_payment
+# 133 (18.0) / 107 (19.0), auto_link 31 / 30, reminder 69 / 69. Lower a figure
+# when a change saves queries; raise it only with the reason in the commit.
+QUERY_COUNTS = {
+    # The green Betaling button: the wizard opened, filled in and confirmed
+    # (one posted customer payment linked to the request).
+    "register_payment": {"18.0": 136, "19.0": 110},
+    # One bank line linked automatically by its structured reference.
+    "auto_link": {"18.0": 34, "19.0": 33},
+    # Send Reminder on one overdue request (the mail with its PDF queued).
+    "reminder": {"18.0": 72, "19.0": 72},
+}
+
+
+def expected_queries(operation):
+    """The query count allowed for ``operation`` on the running series."""
+    return QUERY_COUNTS[operation][release.series]
+
+
+@tagged("post_install", "-at_install")
+class TestQueryCounts(PaymentRequestCommon, MockEmail):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.payment_request_auto_reminder = True
+
+    @warmup
+    def test_register_payment(self):
+        request = self.create_request(amount=300.0)
+        with self.assertQueryCount(expected_queries("register_payment")):
+            payment = self.register_payment(request, amount=300.0, journal=self.bank_journal)
+        self.assertEqual(payment.state, "in_process")
+        self.assertEqual(payment.amount, 300.0)
+        self.assertEqual(request.state, "paid")
+        self.assertEqual(request.amount_residual, 0.0)
+
+    @warmup
+    def test_auto_link_one_bank_line(self):
+        request = self.create_request(amount=300.0)
+        st_line = (
+            self.env["account.bank.statement.line"]
+            .with_context(payment_request_skip_auto_link=True)
+            .create(
+                {
+                    "journal_id": self.bank_journal.id,
+                    "date": fields.Date.today(),
+                    "amount": 300.0,
+                    "payment_ref": f"Betaling {request.payment_reference}",
+                    "partner_name": "Partner A",
+                }
+            )
+        )
+        with self.assertQueryCount(expected_queries("auto_link")):
+            linked = st_line._payment_request_auto_link()
+        self.assertEqual(linked, st_line)
+        self.assertTrue(st_line.is_reconciled)
+        self.assertEqual(request.state, "paid")
+        self.assertEqual(st_line.payment_request_ids, request)
+
+    @warmup
+    def test_one_reminder(self):
+        request = self.create_request(
+            amount=300.0, date_due=fields.Date.subtract(fields.Date.today(), days=30)
+        )
+        with self.mock_mail_gateway(), self.assertQueryCount(expected_queries("reminder")):
+            request.action_send_reminder()
+        self.assertEqual(request.reminder_count, 1)
+        self.assertEqual(len(self._new_mails), 1)
+        self.assertEqual(self._new_mails.recipient_ids, self.partner_a)
