@@ -33,30 +33,32 @@ class PaymentTransaction(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        transactions = super().create(vals_list)
-        transactions.filtered("payment_request_ids")._check_payment_request_payable()
-        return transactions
+        for vals in vals_list:
+            self._check_payment_request_payable(vals)
+        return super().create(vals_list)
 
-    def _check_payment_request_payable(self):
-        """Refuse a new transaction that asks a request more than it owes once
-        the payments already in progress are counted, whoever creates it (the
-        portal, a payment link, a saved card)."""
-        for tx in self:
-            if tx.operation in ("refund", "validation"):
-                continue
-            request = tx.payment_request_ids
-            if len(request) > 1:
-                raise ValidationError(self.env._("An online payment pays one payment request."))
-            if tx.currency_id != request.currency_id:
-                raise ValidationError(
-                    self.env._(
-                        "Payment request %(request)s is paid in %(currency)s.",
-                        request=request.name,
-                        currency=request.currency_id.name,
-                    )
+    @api.model
+    def _check_payment_request_payable(self, vals):
+        """Refuse, before it exists, a new transaction that asks a request more
+        than it owes once the payments already in progress are counted,
+        whoever creates it (the portal, a payment link, a saved card)."""
+        if not vals.get("payment_request_ids") or vals.get("operation") in ("refund", "validation"):
+            return
+        request_ids = self._fields["payment_request_ids"].convert_to_cache(vals["payment_request_ids"], self)
+        requests = self.env["payment.request"].browse(request_ids)
+        if len(requests) > 1:
+            raise ValidationError(self.env._("An online payment pays one payment request."))
+        if not requests:
+            return
+        if vals.get("currency_id") != requests.currency_id.id:
+            raise ValidationError(
+                self.env._(
+                    "Payment request %(request)s is paid in %(currency)s.",
+                    request=requests.name,
+                    currency=requests.currency_id.name,
                 )
-            # The new transaction is a draft: it does not count itself.
-            request._reserve_online_payment(tx.amount)
+            )
+        requests._reserve_online_payment(vals.get("amount"))
 
     def _get_payment_request(self):
         """Return the request this transaction pays, or whose payment it
