@@ -98,14 +98,15 @@ class PaymentTransaction(models.Model):
 
     def _get_payment_request_mollie_movements(self, payment, children):
         """Yield ``(kind, Mollie object, void)`` for the refunds and chargebacks
-        of a Mollie payment; a list is read only when Mollie reports an amount
-        for it or one of its movements was booked before."""
+        of a Mollie payment, oldest first (Mollie lists the newest first); a
+        list is read only when Mollie reports an amount for it or one of its
+        movements was booked before."""
         booked = set(children)
         if mollie_amount(payment.amount_refunded) or any(ref.startswith("re_") for ref in booked):
-            for refund in read_all_pages(payment.refunds.list(limit=PAGE_SIZE)):
+            for refund in reversed(list(read_all_pages(payment.refunds.list(limit=PAGE_SIZE)))):
                 yield "refund", refund, refund.status in REFUND_VOID_STATUSES
         if mollie_amount(payment.amount_chargedback) or any(ref.startswith("chb_") for ref in booked):
-            for chargeback in read_all_pages(payment.chargebacks.list(limit=PAGE_SIZE)):
+            for chargeback in reversed(list(read_all_pages(payment.chargebacks.list(limit=PAGE_SIZE)))):
                 yield "chargeback", chargeback, bool(chargeback.reversed_at)
 
     def _get_payment_request_mollie_label(self, kind):
