@@ -211,16 +211,16 @@ class TestMollieSync(MollieCommon):
         cancelled_id = self.mollie.add_refund(tx.provider_reference, "100.00", status="pending")
         failed_id = self.mollie.add_refund(tx.provider_reference, "50.00", status="processing")
         self.sync()
-        self.assertEqual(self.outbound(request).mapped("amount"), [100.0, 50.0])
         self.assertRecordValues(request, [{"state": "partial", "amount_paid": 150.0}])
         payments = self.outbound(request)
 
         self.mollie.update_refund(cancelled_id, "canceled")
         self.mollie.update_refund(failed_id, "failed")
         self.sync()
+        self.assertRecordValues(request, [{"state": "paid", "amount_paid": 300.0, "amount_residual": 0.0}])
+        self.assertEqual(payments.mapped("amount"), [100.0, 50.0])
         self.assertEqual(payments.mapped("state"), ["canceled", "canceled"])
         self.assertEqual(self.refund_children(tx).mapped("state"), ["cancel", "cancel"])
-        self.assertRecordValues(request, [{"state": "paid", "amount_paid": 300.0, "amount_residual": 0.0}])
         self.assertAlmostEqual(
             sum(
                 self.receivable_lines(request)
