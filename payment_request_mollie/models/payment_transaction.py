@@ -35,7 +35,7 @@ class PaymentTransaction(models.Model):
     _inherit = "payment.transaction"
 
     def init(self):
-        super().init()
+        res = super().init()
         # One Mollie refund or chargeback, one child transaction: the webhook
         # and the hourly sync may both see it.
         self.env.cr.execute(
@@ -45,6 +45,7 @@ class PaymentTransaction(models.Model):
              WHERE operation = 'refund' AND provider_reference IS NOT NULL
             """
         )
+        return res
 
     def _process_notification_data(self, notification_data):
         """Mollie calls the webhook of a payment again when it is refunded or
