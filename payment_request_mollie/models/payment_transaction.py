@@ -121,7 +121,11 @@ class PaymentTransaction(models.Model):
         # sudo: the amounts come from Mollie's own answer, never from posted data.
         child = self.sudo()._create_child_transaction(amount, is_refund=True, provider_reference=movement.id)
         child._set_done()
-        child._post_process()
+        created = getattr(movement, "created_at", None)
+        date = fields.Date.to_date(created[:10]) if created else fields.Date.context_today(self)
+        # The payment is dated when Mollie took the money back, also when the
+        # hourly sync books it later.
+        child.with_context(payment_request_mollie_date=date)._post_process()
         for request in self.payment_request_ids:
             request.message_post(
                 body=self.env._(
@@ -133,6 +137,13 @@ class PaymentTransaction(models.Model):
                 )
             )
         return child
+
+    def _create_payment(self, **extra_create_values):
+        """Date a Mollie refund's payment as Mollie dated the refund."""
+        date = self.env.context.get("payment_request_mollie_date")
+        if date and self.operation == "refund":
+            extra_create_values.setdefault("date", date)
+        return super()._create_payment(**extra_create_values)
 
     def _cancel_payment_request_mollie_refund(self, kind, child):
         """Reverse a booked refund or chargeback that Mollie failed, cancelled

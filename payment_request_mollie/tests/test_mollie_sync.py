@@ -1,3 +1,4 @@
+from datetime import timedelta
 from unittest.mock import patch
 
 import psycopg2
@@ -210,9 +211,13 @@ class TestMollieSync(MollieCommon):
         request, tx = self.paid_request(300.0)
         cancelled_id = self.mollie.add_refund(tx.provider_reference, "100.00", status="pending")
         failed_id = self.mollie.add_refund(tx.provider_reference, "50.00", status="processing")
+        refund_date = fields.Date.today() - timedelta(days=3)
+        self.mollie.refunds[cancelled_id]["createdAt"] = f"{refund_date}T10:00:00+00:00"
         self.sync()
         self.assertRecordValues(request, [{"state": "partial", "amount_paid": 150.0}])
         payments = self.outbound(request)
+
+        self.assertEqual(payments.mapped("date"), [refund_date, fields.Date.today()], "Mollie's dates")
 
         self.mollie.update_refund(cancelled_id, "canceled")
         self.mollie.update_refund(failed_id, "failed")
