@@ -18,10 +18,11 @@ class PaymentLinkWizard(models.TransientModel):
         """A draft or a cancelled request gets no payment link."""
         links = self.browse()
         for wizard in self:
-            if (
-                wizard.res_model == "payment.request"
-                and not wizard._get_payment_request()._can_have_payment_link()
-            ):
+            if wizard.res_model != "payment.request":
+                links |= wizard
+                continue
+            payment_request = wizard._get_payment_request()
+            if not payment_request or not payment_request._can_have_payment_link():
                 wizard.link = False
             else:
                 links |= wizard
