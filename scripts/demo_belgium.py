@@ -8,8 +8,9 @@
 - customers who speak Dutch, French and English, with email addresses;
 - quotations and orders, and payment requests in every state, whose PDFs
   carry a working EPC QR code;
-- a CODA file of the bank in which the customers of the open requests pay
-  them, attached to the bank journal, to import;
+- the bank's statement in which the customers of the open requests pay
+  them, attached to the bank journal, to import: a CAMT.053 file on both
+  series, and a CODA file where OCA's CODA importer is installed (18.0);
 - Odoo's *Demo* payment provider enabled (test mode) for the company on its
   bank journal, so that a request can be paid on the portal end to end.
 
@@ -209,13 +210,15 @@ def customer_iban(index):
     return f"BE{check:02d}{bban}"
 
 
-def write_demo_coda(company):
-    """Write the bank's CODA file of the day: the transfers of the payments
+def write_demo_bank_files(company):
+    """Write the bank's statement of the day: the transfers of the payments
     registered by hand, and the customers of the open requests paying what
-    they owe, with the structured communication. It is
-    attached to the bank journal (and written to .build/ when run by make
-    run), for the newcomer to import (Facturatie > Bankverrichtingen)."""
-    from odoo.addons.payment_request.tools import write_coda
+    they owe, with the structured communication. The file is a CODA file
+    where OCA's CODA importer is installed (18.0), and a CAMT.053 file always
+    (OCA publishes no 19.0 CODA importer). They are attached to the bank
+    journal (and written to .build/ when run by make run), for the newcomer
+    to import (Facturatie > Boekhouding > Bankafschrift importeren)."""
+    from odoo.addons.payment_request.tests.bank_files import write_camt053, write_coda
 
     journal = env["account.journal"].search(
         [*env["account.journal"]._check_company_domain(company), ("type", "=", "bank")], limit=1
@@ -233,32 +236,35 @@ def write_demo_coda(company):
             transactions.append((payment.amount, request.payment_reference, *payer))
         if request.state in ("sent", "partial"):
             transactions.append((request.amount_residual, request.payment_reference, *payer))
-    content = write_coda(
-        journal.bank_account_id.acc_number,
-        transactions,
-        holder_name=company.name,
-        bic=journal.bank_account_id.bank_bic or "",
-    )
-    name = "payment_request_demo.cod"
+    bank_account = journal.bank_account_id
+    args = (bank_account.acc_number, transactions)
+    kwargs = {"holder_name": company.name, "bic": bank_account.bank_bic or ""}
+    files = [("payment_request_demo.camt053.xml", write_camt053(*args, **kwargs))]
     coda_importer = env["ir.module.module"].search_count(
         [("name", "=", "account_statement_import_coda"), ("state", "=", "installed")]
     )
     if coda_importer:
-        body = "CODA file of the demo: import it to see the open payment requests paid."
+        files.insert(0, ("payment_request_demo.cod", write_coda(*args, **kwargs)))
+        body = (
+            "Bankafschrift van de demo, als CODA- en als CAMT.053-bestand (dezelfde verrichtingen): "
+            "importeer er één (Facturatie > Boekhouding > Bankafschrift importeren) en de "
+            "openstaande betaalverzoeken worden betaald."
+        )
     else:
         # OCA publishes no CODA importer for Odoo 19.0.
         body = (
-            "CODA file of the demo, for a database with OCA's CODA importer, which this one lacks: "
-            "here, type its lines in the bank journal with their structured communication, or "
-            "import the bank's CAMT.053 file."
+            "Bankafschrift van de demo als CAMT.053-bestand: importeer het (Facturatie > "
+            "Boekhouding > Bankafschrift importeren) en de openstaande betaalverzoeken worden "
+            "betaald. OCA heeft geen CODA-importeur voor Odoo 19.0: daarom geen CODA-bestand."
         )
-    journal.message_post(body=body, attachments=[(name, content)])
+    journal.message_post(body=body, attachments=files)
     # make run sets DEMO_OUTPUT_DIR to its build folder (.build/<series>).
     output_dir = os.environ.get("DEMO_OUTPUT_DIR", ".build")
     if os.path.isdir(output_dir):
-        with open(os.path.join(output_dir, name), "wb") as handle:
-            handle.write(content)
-    return content
+        for name, content in files:
+            with open(os.path.join(output_dir, name), "wb") as handle:
+                handle.write(content)
+    return files
 
 
 def main():
@@ -313,7 +319,7 @@ def main():
     order = make_order(company, customers["atelier"], [(p["placement"], 10)])
     make_request(order, amount=300.0).action_cancel()
     enable_payment_demo(company)
-    write_demo_coda(company)
+    write_demo_bank_files(company)
     env.cr.commit()
     print(f"Belgian demo company {company.name} created (id {company.id}).")
 
