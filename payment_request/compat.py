@@ -21,6 +21,7 @@ __all__ = [
     "SALE_LINE_TAXES",
     "SERIES",
     "Transaction",
+    "commit_cron_progress",
     "reconcile_exchange_moves",
     "sql_constraints",
 ]
@@ -75,3 +76,19 @@ def reconcile_exchange_moves(lines):
         # 18.0 also books the exchange difference of a full reconciliation.
         moves |= lines.full_reconcile_id.exchange_move_id
     return moves
+
+
+def commit_cron_progress(env, done, remaining):
+    """Report that a scheduled action's call did ``done`` records and leaves
+    ``remaining``, so that the scheduler calls it again while some remain.
+
+    19.0 commits the batch and its progress in ``_commit_progress`` (its
+    ``_notify_progress`` logs a deprecation warning at every call); on 18.0
+    ``_notify_progress`` writes the progress and the scheduler commits after
+    the call. Call it only from a scheduler run (``ir_cron_progress_id`` in
+    the context): outside one, 19.0 commits all the same.
+    """
+    if IS_19:
+        env["ir.cron"]._commit_progress(done, remaining=remaining)
+    else:
+        env["ir.cron"]._notify_progress(done=done, remaining=remaining)

@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_round
 
-from ..compat import sql_constraints
+from ..compat import commit_cron_progress, sql_constraints
 from ..tools import format_ogm, format_rf, normalize_reference
 
 # Payment requests number their OGM from this base so that they never share
@@ -555,7 +555,7 @@ class PaymentRequest(models.Model):
             # the later one stopping at once.
             if in_cron and locked:
                 remaining = self.search_count([*domain, ("id", "not in", seen_ids)])
-                self.env["ir.cron"]._notify_progress(done=len(locked), remaining=remaining)
+                commit_cron_progress(self.env, len(locked), remaining)
                 break
         return done
 
