@@ -104,7 +104,9 @@ class TestBankLink(PaymentRequestCommon):
         # candidate, as every linkable state is.
         self.assertEqual(self.candidates_of(link_form), [(second, "order"), (deposit, "order")])
         reasons = dict(
-            self.env["payment.request.link.candidate"]._fields["match_reason"]._description_selection(self.env)
+            self.env["payment.request.link.candidate"]
+            ._fields["match_reason"]
+            ._description_selection(self.env)
         )
         self.assertEqual(reasons["order"], "Order number")
         self.assertEqual(reasons["amount"], "Same amount")
