@@ -23,6 +23,9 @@ from datetime import timedelta
 from odoo import Command, fields
 
 COMPANY_XMLID = "payment_request_demo_be.company"
+# The modules whose Dutch names the demo company's records take when made:
+# the chart, its journals, their payment methods, the payment provider.
+DUTCH_MODULES = ("base", "account", "l10n_be", "payment", "payment_demo", "sale", "payment_request")
 
 
 def xmlid(record, name):
@@ -97,6 +100,12 @@ def make_company():
     )
     xmlid(company, "company")
     env["account.chart.template"].try_loading("be_comp", company=company, install_demo=False)
+    # The chart is loaded in English whatever the language (account forces
+    # en_US), and a journal's payment method copies its method's name when
+    # made: "Manual Payment". Give them their Dutch names.
+    method_lines = env["account.payment.method.line"].search([("journal_id.company_id", "=", company.id)])
+    for method_line in method_lines:
+        method_line.name = method_line.payment_method_id.with_context(lang="nl_BE").name
     bank = env["res.partner.bank"].create(
         {
             "acc_number": "BE68 5390 0754 7034",
@@ -240,6 +249,23 @@ def customer_iban(index):
     return f"BE{check:02d}{bban}"
 
 
+def import_bank_files():
+    """Return odoo.addons.payment_request.tests.bank_files, the writers of
+    the bank files (test code, not shipped behaviour), loaded alone: the
+    tests package's __init__ imports Odoo's test framework, which logs an
+    ERROR when imported outside a test run."""
+    import importlib.util
+
+    from odoo.modules.module import get_module_path
+
+    name = "odoo.addons.payment_request.tests.bank_files"
+    path = os.path.join(get_module_path("payment_request"), "tests", "bank_files.py")
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def write_demo_bank_files(company):
     """Write the bank's statement of the day: the transfers of the payments
     registered by hand, and the customers of the open requests paying what
@@ -248,7 +274,8 @@ def write_demo_bank_files(company):
     (OCA publishes no 19.0 CODA importer). They are attached to the bank
     journal (and written to .build/ when run by make run), for the newcomer
     to import (Facturatie > Boekhouding > Bankafschrift importeren)."""
-    from odoo.addons.payment_request.tests.bank_files import write_camt053, write_coda
+    bank_files = import_bank_files()
+    write_camt053, write_coda = bank_files.write_camt053, bank_files.write_coda
 
     journal = env["account.journal"].search(
         [*env["account.journal"]._check_company_domain(company), ("type", "=", "bank")], limit=1
@@ -310,6 +337,11 @@ def main():
     # them) read as a Dutch user expects ("Handmatige betaling", not "Manual
     # Payment"). make run installs nl_BE first (--load-language).
     env = env(context=dict(env.context, lang=lang("nl_BE")))
+    installed = env["ir.module.module"].search([("state", "=", "installed")]).mapped("name")
+    # A database made without --load-language lacks the Dutch terms of these.
+    env["ir.module.module"]._load_module_terms(
+        [name for name in DUTCH_MODULES if name in installed], ["nl_BE"], overwrite=False
+    )
     company = make_company()
     # The rest is made in the Belgian company, as its users would.
     env = env(context=dict(env.context, allowed_company_ids=[company.id]))
