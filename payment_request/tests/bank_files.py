@@ -199,11 +199,19 @@ def _camt_balance(code, value, currency, day):
     )
 
 
-def _camt_remittance(reference):
+def _camt_remittance(reference, name):
+    """Return the remittance of a transfer: a structured communication as
+    Belgian banks write it, with the bank's description of the transfer
+    beside it (which OCA's importer makes the label), or the free text."""
     if is_valid_ogm(reference):
+        # Without a description the importer labels the line "/", which OCA's
+        # 19.0 auto-reconciliation matches against any entry name holding a
+        # slash.
+        description = " ".join(f"SEPA credit transfer from {name or ''}".split())
         return (
             "<RmtInf><Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry><Issr>BBA</Issr></Tp>"
             f"<Ref>{normalize_reference(reference)}</Ref></CdtrRefInf></Strd></RmtInf>"
+            f"<AddtlTxInf>{escape(description)}</AddtlTxInf>"
         )
     return f"<RmtInf><Ustrd>{escape(' '.join(str(reference or '').split())[:140])}</Ustrd></RmtInf>"
 
@@ -250,7 +258,7 @@ def write_camt053(
             f"<RltdPties><Dbtr><Nm>{escape(transaction.name or '')}</Nm></Dbtr>"
             f"<DbtrAcct><Id><IBAN>{escape(''.join((transaction.iban or '').split()).upper())}</IBAN></Id>"
             "</DbtrAcct></RltdPties>"
-            f"{_camt_remittance(transaction.reference)}"
+            f"{_camt_remittance(transaction.reference, transaction.name)}"
             "</TxDtls></NtryDtls></Ntry>"
         )
     servicer = f"<Svcr><FinInstnId><BIC>{escape(bic)}</BIC></FinInstnId></Svcr>" if bic else ""

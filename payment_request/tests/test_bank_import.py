@@ -180,6 +180,7 @@ class TestBankImport(PaymentRequestCommon):
         st_lines = self.import_file(content, "demo.xml")
         self.assertEqual(st_lines.mapped("amount"), [300.0, 200.0, 100.0, 42.0])
         self.assertEqual(st_lines[0].ref, first.payment_reference_normalized)
+        self.assertEqual(st_lines[0].payment_ref, "SEPA credit transfer from Partner A", "never '/'")
         self.assertEqual(st_lines[3].payment_ref, "Geen referentie & co")
         self.assertEqual(st_lines[0].partner_name, "Partner A")
         self.assertEqual(st_lines[0].account_number, "BE61310126985517")
