@@ -96,24 +96,32 @@ $(ODOO_HOME)/requirements.txt: | check-odoo
 $(BUILD)/odoo-requirements.txt: $(ODOO_HOME)/requirements.txt | check-odoo
 	@mkdir -p $(BUILD)
 	@# cbor2 5.4.2 no longer builds on Python 3.11; 5.6.2 does (both series pin it).
-	sed -E 's/^cbor2==5\.4\.2.*/cbor2==5.6.2 ; python_version < "3.12"/' $< > $@
+	@# polib: Odoo pins 1.1.1, oca-odoo-pre-commit-hooks (requirements-test.txt) needs
+	@# 1.2.*; Odoo runs with 1.2, so the venv gets it from our requirements only
+	@# (installing Odoo's pin after it made pip's resolver print an ERROR).
+	sed -E -e 's/^cbor2==5\.4\.2.*/cbor2==5.6.2 ; python_version < "3.12"/' -e '/^polib==/d' $< > $@
 
-$(VENV)/.installed: $(BUILD)/odoo-requirements.txt requirements.txt requirements-test.txt
+# The venv is installed once per content of the requirement files, not per
+# modification time: a fresh clone (new file times) keeps a venv already in place.
+VENV_STAMP = $(VENV)/.installed-$(shell cat $(ODOO_HOME)/requirements.txt requirements.txt \
+	requirements-test.txt 2>/dev/null | sha1sum | cut -c1-12)
+
+$(VENV_STAMP): | $(BUILD)/odoo-requirements.txt
 	@$(MAKE) --no-print-directory system-deps
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip 'setuptools<70' wheel
-	$(PY) -m pip install -q -r $(BUILD)/odoo-requirements.txt
-	$(PY) -m pip install -q -r requirements.txt -r requirements-test.txt
+	$(PY) -m pip install -q -r $(BUILD)/odoo-requirements.txt -r requirements.txt -r requirements-test.txt
 	@# Odoo is not on PyPI: point the venv at the source tree.
 	$(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])' | \
 		xargs -I{} sh -c 'echo "$(ODOO_HOME)" > {}/odoo_home.pth'
+	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-$(OCA_ADDONS_DIR): scripts/install_oca_addons.sh $(VENV)/.installed
+$(OCA_ADDONS_DIR): scripts/install_oca_addons.sh $(VENV_STAMP)
 	@mkdir -p $(BUILD)
 	scripts/install_oca_addons.sh $(VENV) $(ODOO_SERIES) > $@.tmp && mv $@.tmp $@
 
-venv: check-odoo $(VENV)/.installed $(OCA_ADDONS_DIR)
+venv: check-odoo $(VENV_STAMP) $(OCA_ADDONS_DIR)
 
 conf: check-odoo $(OCA_ADDONS_DIR)
 	@mkdir -p $(BUILD)

@@ -13,6 +13,7 @@ __all__ = [
     "GROUPS",
     "IS_19",
     "JSONRPC",
+    "commit_cron_progress",
     "sql_constraints",
 ]
 
@@ -48,3 +49,19 @@ def sql_constraints(*constraints):
         return cls
 
     return decorate
+
+
+def commit_cron_progress(env, done, remaining):
+    """Report that a scheduled action's call did ``done`` records and leaves
+    ``remaining``, so that the scheduler calls it again while some remain.
+
+    19.0 commits the batch and its progress in ``_commit_progress`` (its
+    ``_notify_progress`` logs a deprecation warning at every call); on 18.0
+    ``_notify_progress`` writes the progress and the scheduler commits after
+    the call. Call it only from a scheduler run (``ir_cron_progress_id`` in
+    the context): outside one, 19.0 commits all the same.
+    """
+    if IS_19:
+        env["ir.cron"]._commit_progress(done, remaining=remaining)
+    else:
+        env["ir.cron"]._notify_progress(done=done, remaining=remaining)

@@ -8,8 +8,9 @@
 - customers who speak Dutch, French and English, with email addresses;
 - quotations and orders, and payment requests in every state, whose PDFs
   carry a working EPC QR code;
-- a CODA file of the bank in which the customers of the open requests pay
-  them, attached to the bank journal, to import;
+- the bank's statement in which the customers of the open requests pay
+  them, attached to the bank journal, to import: a CAMT.053 file on both
+  series, and a CODA file where OCA's CODA importer is installed (18.0);
 - Odoo's *Demo* payment provider enabled (test mode) for the company on its
   bank journal, so that a request can be paid on the portal end to end.
 
@@ -22,6 +23,9 @@ from datetime import timedelta
 from odoo import Command, fields
 
 COMPANY_XMLID = "payment_request_demo_be.company"
+# The modules whose Dutch names the demo company's records take when made:
+# the chart, its journals, their payment methods, the payment provider.
+DUTCH_MODULES = ("base", "account", "l10n_be", "payment", "payment_demo", "sale", "payment_request")
 
 
 def xmlid(record, name):
@@ -33,6 +37,35 @@ def xmlid(record, name):
 def lang(code):
     env["res.lang"]._activate_lang(code)
     return code
+
+
+def make_logo():
+    """Return a small PNG logo of the demo company (base64): its initials on
+    an oak-brown block and its name, drawn with Pillow (an Odoo dependency)
+    in Lato (Odoo's web client's font)."""
+    import base64
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    from odoo.tools.misc import file_open
+
+    image = Image.new("RGB", (480, 120), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((4, 4, 116, 116), radius=18, fill=(122, 78, 40))
+    try:  # Odoo's web client ships Lato
+        with file_open("web/static/fonts/lato/Lato-Bol-webfont.ttf", "rb") as font:
+            data = font.read()
+        big = ImageFont.truetype(io.BytesIO(data), 56)
+        small = ImageFont.truetype(io.BytesIO(data), 30)
+    except (OSError, FileNotFoundError):
+        big = small = ImageFont.load_default()
+    draw.text((60, 60), "SV", font=big, fill="white", anchor="mm")
+    draw.text((136, 30), "Schrijnwerkerij", font=small, fill=(60, 40, 20))
+    draw.text((136, 70), "Vermeulen", font=small, fill=(122, 78, 40))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return base64.b64encode(buffer.getvalue())
 
 
 def make_company():
@@ -61,11 +94,18 @@ def make_company():
                 "phone": "+32 9 123 45 67",
                 "website": "https://vermeulen-schrijnwerk.example",
                 "payment_request_auto_reminder": True,
+                "logo": make_logo(),
             }
         )
     )
     xmlid(company, "company")
     env["account.chart.template"].try_loading("be_comp", company=company, install_demo=False)
+    # The chart is loaded in English whatever the language (account forces
+    # en_US), and a journal's payment method copies its method's name when
+    # made: "Manual Payment". Give them their Dutch names.
+    method_lines = env["account.payment.method.line"].search([("journal_id.company_id", "=", company.id)])
+    for method_line in method_lines:
+        method_line.name = method_line.payment_method_id.with_context(lang="nl_BE").name
     bank = env["res.partner.bank"].create(
         {
             "acc_number": "BE68 5390 0754 7034",
@@ -209,13 +249,33 @@ def customer_iban(index):
     return f"BE{check:02d}{bban}"
 
 
-def write_demo_coda(company):
-    """Write the bank's CODA file of the day: the transfers of the payments
+def import_bank_files():
+    """Return odoo.addons.payment_request.tests.bank_files, the writers of
+    the bank files (test code, not shipped behaviour), loaded alone: the
+    tests package's __init__ imports Odoo's test framework, which logs an
+    ERROR when imported outside a test run."""
+    import importlib.util
+
+    from odoo.modules.module import get_module_path
+
+    name = "odoo.addons.payment_request.tests.bank_files"
+    path = os.path.join(get_module_path("payment_request"), "tests", "bank_files.py")
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def write_demo_bank_files(company):
+    """Write the bank's statement of the day: the transfers of the payments
     registered by hand, and the customers of the open requests paying what
-    they owe, with the structured communication. It is
-    attached to the bank journal (and written to .build/ when run by make
-    run), for the newcomer to import (Facturatie > Bankverrichtingen)."""
-    from odoo.addons.payment_request.tools import write_coda
+    they owe, with the structured communication. The file is a CODA file
+    where OCA's CODA importer is installed (18.0), and a CAMT.053 file always
+    (OCA publishes no 19.0 CODA importer). They are attached to the bank
+    journal (and written to .build/ when run by make run), for the newcomer
+    to import (Facturatie > Boekhouding > Bankafschrift importeren)."""
+    bank_files = import_bank_files()
+    write_camt053, write_coda = bank_files.write_camt053, bank_files.write_coda
 
     journal = env["account.journal"].search(
         [*env["account.journal"]._check_company_domain(company), ("type", "=", "bank")], limit=1
@@ -233,32 +293,35 @@ def write_demo_coda(company):
             transactions.append((payment.amount, request.payment_reference, *payer))
         if request.state in ("sent", "partial"):
             transactions.append((request.amount_residual, request.payment_reference, *payer))
-    content = write_coda(
-        journal.bank_account_id.acc_number,
-        transactions,
-        holder_name=company.name,
-        bic=journal.bank_account_id.bank_bic or "",
-    )
-    name = "payment_request_demo.cod"
+    bank_account = journal.bank_account_id
+    args = (bank_account.acc_number, transactions)
+    kwargs = {"holder_name": company.name, "bic": bank_account.bank_bic or ""}
+    files = [("payment_request_demo.camt053.xml", write_camt053(*args, **kwargs))]
     coda_importer = env["ir.module.module"].search_count(
         [("name", "=", "account_statement_import_coda"), ("state", "=", "installed")]
     )
     if coda_importer:
-        body = "CODA file of the demo: import it to see the open payment requests paid."
+        files.insert(0, ("payment_request_demo.cod", write_coda(*args, **kwargs)))
+        body = (
+            "Bankafschrift van de demo, als CODA- en als CAMT.053-bestand (dezelfde verrichtingen): "
+            "importeer er één (Facturatie > Boekhouding > Bankafschrift importeren) en de "
+            "openstaande betaalverzoeken worden betaald."
+        )
     else:
         # OCA publishes no CODA importer for Odoo 19.0.
         body = (
-            "CODA file of the demo, for a database with OCA's CODA importer, which this one lacks: "
-            "here, type its lines in the bank journal with their structured communication, or "
-            "import the bank's CAMT.053 file."
+            "Bankafschrift van de demo als CAMT.053-bestand: importeer het (Facturatie > "
+            "Boekhouding > Bankafschrift importeren) en de openstaande betaalverzoeken worden "
+            "betaald. OCA heeft geen CODA-importeur voor Odoo 19.0: daarom geen CODA-bestand."
         )
-    journal.message_post(body=body, attachments=[(name, content)])
+    journal.message_post(body=body, attachments=files)
     # make run sets DEMO_OUTPUT_DIR to its build folder (.build/<series>).
     output_dir = os.environ.get("DEMO_OUTPUT_DIR", ".build")
     if os.path.isdir(output_dir):
-        with open(os.path.join(output_dir, name), "wb") as handle:
-            handle.write(content)
-    return content
+        for name, content in files:
+            with open(os.path.join(output_dir, name), "wb") as handle:
+                handle.write(content)
+    return files
 
 
 def main():
@@ -269,6 +332,16 @@ def main():
         env.cr.commit()
         print("The Belgian demo company exists already.")
         return
+    # In Dutch, the company's language: the chart of accounts, its journals
+    # and their payment methods (whose names are copied when the chart makes
+    # them) read as a Dutch user expects ("Handmatige betaling", not "Manual
+    # Payment"). make run installs nl_BE first (--load-language).
+    env = env(context=dict(env.context, lang=lang("nl_BE")))
+    installed = env["ir.module.module"].search([("state", "=", "installed")]).mapped("name")
+    # A database made without --load-language lacks the Dutch terms of these.
+    env["ir.module.module"]._load_module_terms(
+        [name for name in DUTCH_MODULES if name in installed], ["nl_BE"], overwrite=False
+    )
     company = make_company()
     # The rest is made in the Belgian company, as its users would.
     env = env(context=dict(env.context, allowed_company_ids=[company.id]))
@@ -313,7 +386,7 @@ def main():
     order = make_order(company, customers["atelier"], [(p["placement"], 10)])
     make_request(order, amount=300.0).action_cancel()
     enable_payment_demo(company)
-    write_demo_coda(company)
+    write_demo_bank_files(company)
     env.cr.commit()
     print(f"Belgian demo company {company.name} created (id {company.id}).")
 

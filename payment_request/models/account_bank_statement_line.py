@@ -20,6 +20,9 @@ UNMATCHED_PAYMENT_DOMAIN = [
 ]
 # A request number as the sequence writes it, e.g. PR/2026/00001.
 REQUEST_NUMBER = re.compile(r"\b[A-Z]{1,10}/\d{4}/\d{3,}\b")
+# A word of a bank line's text that may be an order number, e.g. S00027:
+# letters, digits and separators, with at least one digit.
+ORDER_NUMBER = re.compile(r"[\w/.-]*\d[\w/.-]*")
 
 
 class AccountBankStatementLine(models.Model):
@@ -142,8 +145,9 @@ class AccountBankStatementLine(models.Model):
 
     def _get_payment_request_candidates(self, limit=20):
         """Return ``[(request, reason)]`` for this line, best first: the exact
-        structured reference, the request number, the same partner and
-        amount, the same partner."""
+        structured reference, the request number, the order number, the same
+        partner and amount, the same partner, the same amount (a line without
+        customer)."""
         self.ensure_one()
         Request = self.env["payment.request"]
         base_domain = [
@@ -170,19 +174,31 @@ class AccountBankStatementLine(models.Model):
         numbers = REQUEST_NUMBER.findall(text or "")
         if numbers:
             add(Request.search([*base_domain, ("name", "in", numbers)]), "number")
+        currency = self._get_payment_request_currency()
+
+        def same_amount(request):
+            return currency.compare_amounts(request.amount_residual, self.amount) == 0
+
+        order_numbers = {word.strip("./-") for word in ORDER_NUMBER.findall(text or "")} - {""}
+        if order_numbers:
+            order_numbers |= {number.upper() for number in order_numbers}
+            of_orders = Request.search([*base_domain, ("sale_order_id.name", "in", list(order_numbers))])
+            # The request of the order that asks exactly this amount first.
+            add(of_orders.sorted(lambda r: not same_amount(r)), "order")
         partner = self.partner_id.commercial_partner_id
         if partner:
             same_partner = Request.search(
                 [*base_domain, ("commercial_partner_id", "=", partner.id)], limit=limit
             )
-            currency = self._get_payment_request_currency()
-            add(
-                same_partner.filtered(
-                    lambda r: currency.compare_amounts(r.amount_residual, self.amount) == 0
-                ),
-                "partner_amount",
-            )
+            add(same_partner.filtered(same_amount), "partner_amount")
             add(same_partner, "partner")
+        if currency.compare_amounts(self.amount, 0.0) > 0:
+            add(
+                Request.search(
+                    [*base_domain, ("amount_residual", "=", currency.round(self.amount))], limit=limit
+                ).filtered(same_amount),
+                "amount",
+            )
         return ranked[:limit]
 
     # ------------------------------------------------------------------

@@ -1,4 +1,6 @@
+import base64
 import logging
+import urllib.parse
 from datetime import timedelta
 
 from psycopg2 import errors as pg_errors
@@ -8,7 +10,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import consteq, float_round
 from odoo.tools.misc import hmac
 
-from ..compat import sql_constraints
+from ..compat import commit_cron_progress, sql_constraints
 from ..tools import format_ogm, format_rf, normalize_reference
 
 # Payment requests number their OGM from this base so that they never share
@@ -19,6 +21,9 @@ OUTSTANDING_STATES = ("sent", "partial")
 # (a done transaction counts too until its payment is posted).
 IN_PROGRESS_TX_STATES = ("pending", "authorized")
 REMINDER_BATCH_SIZE = 200
+# The pay-online QR code's image, in pixels: printed at the EPC code's size (140 px), at
+# twice its resolution, so that its modules stay sharp.
+PAY_ONLINE_QR_PIXELS = 280
 
 _logger = logging.getLogger(__name__)
 
@@ -559,7 +564,7 @@ class PaymentRequest(models.Model):
             # the later one stopping at once.
             if in_cron and locked:
                 remaining = self.search_count([*domain, ("id", "not in", seen_ids)])
-                self.env["ir.cron"]._notify_progress(done=len(locked), remaining=remaining)
+                commit_cron_progress(self.env, len(locked), remaining)
                 break
         return done
 
@@ -1236,6 +1241,30 @@ class PaymentRequest(models.Model):
             )
             or False
         )
+
+    def _get_pay_online_qr_code(self, pay_online_url=None):
+        """Return the QR code of the pay-online link as a PNG data URI, drawn
+        as large as the EPC code so that a phone reads it from the printed
+        page, or False without a link."""
+        self.ensure_one()
+        url = self._get_pay_online_url() if pay_online_url is None else pay_online_url
+        if not url:
+            return False
+        png = self.env["ir.actions.report"].barcode(
+            "QR", url, width=PAY_ONLINE_QR_PIXELS, height=PAY_ONLINE_QR_PIXELS, barLevel="M"
+        )
+        return "data:image/png;base64," + base64.b64encode(png).decode()
+
+    def _get_pay_online_short_url(self, pay_online_url=None):
+        """Return the pay-online link as the PDF prints it, on one short line:
+        the host and the request's page, without its token (the printed link
+        is clicked, or its QR code scanned)."""
+        self.ensure_one()
+        url = self._get_pay_online_url() if pay_online_url is None else pay_online_url
+        if not url:
+            return ""
+        parsed = urllib.parse.urlsplit(url)
+        return parsed.netloc + parsed.path
 
     def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
         groups = super()._notify_get_recipients_groups(message, model_description, msg_vals=msg_vals)

@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 
+from ..compat import commit_cron_progress
 from ..tools import advance_invoice_deadline, next_working_day_after
 
 INVOICE_DEADLINE_BATCH_SIZE = 500
@@ -141,7 +142,7 @@ class PaymentRequest(models.Model):
             done += len(requests)
             if self.env.context.get("ir_cron_progress_id"):
                 remaining = len(self._get_invoice_deadline_activity_candidates(today, None))
-                self.env["ir.cron"]._notify_progress(done=len(requests), remaining=remaining)
+                commit_cron_progress(self.env, len(requests), remaining)
                 break
         return done
 

@@ -18,3 +18,4 @@ from . import test_ui
 from . import test_invoice_deadline
 from . import test_hardening
 from . import test_report_pdf
+from . import test_views

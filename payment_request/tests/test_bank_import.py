@@ -5,7 +5,7 @@ from datetime import date
 from odoo.tests import tagged
 from odoo.tools.misc import file_open
 
-from ..tools import write_coda
+from .bank_files import write_camt053, write_coda
 from .common import PaymentRequestCommon
 
 # payment_request does not depend on OCA's statement importers; the harness
@@ -151,6 +151,41 @@ class TestBankImport(PaymentRequestCommon):
         self.assertEqual(st_lines[0].partner_name, "Partner A")
         self.assertEqual(st_lines[0].account_number, "BE61310126985517")
         self.assertEqual(st_lines.statement_id.balance_end_real, 642.0)
+        self.assert_paid_by(first, st_lines[0])
+        self.assert_paid_by(second, st_lines[1])
+        self.assertEqual((first | second).mapped("state"), ["paid", "paid"])
+        self.assertTrue(payment.is_matched)
+        self.assertEqual(registered.amount_paid, 100.0)
+        self.assertFalse(st_lines[3].is_reconciled)
+
+    def test_written_camt_pays_the_requests(self):
+        """The CAMT.053 file the 19.0 demo attaches imports and links on both series."""
+        self.require_importer(CAMT)
+        first = self.create_request(amount=300.0)
+        second = self.create_request(amount=200.0)
+        registered = self.create_request(amount=100.0)
+        payment = self.register_payment(registered)
+        today = date.today()
+        content = write_camt053(
+            self.company_bank.acc_number,
+            [
+                (300.0, first.payment_reference, "Partner A", "BE61310126985517", today),
+                (200.0, second.payment_reference_normalized, "Partner A", "BE61310126985517", today),
+                (100.0, registered.payment_reference, "Partner A", "BE61310126985517", today),
+                (42.0, "Geen referentie & co", "Someone", "BE43730004200601", today),
+            ],
+            holder_name=self.company.name,
+            old_balance=10.0,
+        )
+        st_lines = self.import_file(content, "demo.xml")
+        self.assertEqual(st_lines.mapped("amount"), [300.0, 200.0, 100.0, 42.0])
+        self.assertEqual(st_lines[0].ref, first.payment_reference_normalized)
+        self.assertEqual(st_lines[0].payment_ref, "SEPA credit transfer from Partner A", "never '/'")
+        self.assertEqual(st_lines[3].payment_ref, "Geen referentie & co")
+        self.assertEqual(st_lines[0].partner_name, "Partner A")
+        self.assertEqual(st_lines[0].account_number, "BE61310126985517")
+        self.assertEqual(st_lines.statement_id.balance_start, 10.0)
+        self.assertEqual(st_lines.statement_id.balance_end_real, 652.0)
         self.assert_paid_by(first, st_lines[0])
         self.assert_paid_by(second, st_lines[1])
         self.assertEqual((first | second).mapped("state"), ["paid", "paid"])

@@ -68,6 +68,58 @@ class TestBankLink(PaymentRequestCommon):
         self.assertIn("linked", request.message_ids[0].body)
         self.assertEqual(other.state, "sent")
 
+    def candidates_of(self, link_form):
+        return [
+            (self.env["payment.request"].browse(values["payment_request_id"]), values["match_reason"])
+            for values in link_form.candidate_ids._records
+        ]
+
+    def test_candidates_without_customer(self):
+        """Koppel on a bank line with no customer proposes the requests whose
+        order number is in the label, then those asking exactly the amount."""
+        partner_b = self.env["res.partner"].create({"name": "Partner B"})
+        tables = self.create_order(partner_b, 2000.0)
+        deposit = self.create_request(order=tables, amount=500.0)
+        second = self.create_request(order=tables, amount=300.0)
+        same_amount = self.create_request(amount=500.0)
+        self.create_request(amount=123.0)
+        st_line = self.create_st_line(500.0, f"Voorschot tafels bestelling {tables.name}")
+        self.assertFalse(st_line.partner_id)
+        link_form = self.link_form(st_line)
+        self.assertEqual(
+            self.candidates_of(link_form),
+            [(deposit, "order"), (second, "order"), (same_amount, "amount")],
+        )
+        self.assertEqual([r.id for r in link_form.payment_request_ids], deposit.ids)
+        link_form.save().action_link()
+        self.assert_no_suspense(st_line)
+        self.assertEqual(self.receivable_of(st_line).partner_id, partner_b)
+        self.assertEqual((deposit.state, deposit.amount_paid), ("paid", 500.0))
+        self.assertEqual(same_amount.state, "sent")
+
+        # The order number in lower case, and the reason the wizard shows.
+        st_line = self.create_st_line(300.0, f"bestelling {tables.name.lower()}")
+        link_form = self.link_form(st_line)
+        # The request asking this amount first; the paid one stays a
+        # candidate, as every linkable state is.
+        self.assertEqual(self.candidates_of(link_form), [(second, "order"), (deposit, "order")])
+        reasons = dict(
+            self.env["payment.request.link.candidate"]
+            ._fields["match_reason"]
+            ._description_selection(self.env)
+        )
+        self.assertEqual(reasons["order"], "Order number")
+        self.assertEqual(reasons["amount"], "Same amount")
+
+    def test_candidates_by_amount_only(self):
+        request = self.create_request(amount=321.5)
+        self.create_request(amount=321.0)
+        st_line = self.create_st_line(321.5, "Overschrijving")
+        self.assertEqual(self.candidates_of(self.link_form(st_line)), [(request, "amount")])
+        # A label naming no order or request, and no amount asked: nothing.
+        st_line = self.create_st_line(77.0, "Overschrijving 2026 nr 5")
+        self.assertEqual(self.candidates_of(self.link_form(st_line)), [])
+
     def test_auto_link_coda_and_camt_shapes(self):
         coda_request = self.create_request(amount=300.0)
         camt_request = self.create_request(amount=200.0)

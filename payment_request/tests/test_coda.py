@@ -2,7 +2,7 @@ from datetime import date
 
 from odoo.tests import BaseCase, tagged
 
-from ..tools import CodaTransaction, write_coda
+from .bank_files import CodaTransaction, write_coda
 
 try:
     from coda.parser import Parser

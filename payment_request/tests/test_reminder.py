@@ -1,4 +1,6 @@
+import warnings
 from datetime import date, timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -7,6 +9,7 @@ from odoo.tests import tagged
 
 from odoo.addons.mail.tests.common import MockEmail
 
+from ..compat import IS_19
 from .common import PaymentRequestCommon
 
 DUE = date(2026, 3, 2)
@@ -34,6 +37,30 @@ class TestPaymentRequestReminders(PaymentRequestCommon, MockEmail):
     def reminder_subjects(self, request):
         discussion = self.env.ref("mail.mt_comment")
         return request.message_ids.filtered(lambda m: m.subtype_id == discussion).mapped("subject")
+
+    def test_scheduler_run_reports_progress_without_warning(self):
+        """A scheduler run sends one batch and reports its progress through
+        the series' own API: no deprecation warning at every run on 19.0."""
+        requests = self.new_due_request() | self.new_due_request() | self.new_due_request()
+        cron = self.env.ref("payment_request.ir_cron_payment_request_reminders")
+        progress = self.env["ir.cron.progress"].create({"cron_id": cron.id, "done": 0, "remaining": 0})
+        Request = self.env["payment.request"].with_context(ir_cron_progress_id=progress.id, cron_id=cron.id)
+        commits = []
+        # 19.0's _commit_progress commits the batch, which a test may not.
+        with (
+            freeze_time(DUE + timedelta(days=3)),
+            self.mock_mail_gateway(),
+            patch.object(self.env.cr, "commit", lambda: commits.append(True)),
+            warnings.catch_warnings(record=True) as caught,
+        ):
+            warnings.simplefilter("always")
+            done = Request._cron_send_reminders(batch_size=2)
+        self.assertEqual(done, 2, "one batch per call")
+        self.assertEqual((progress.done, progress.remaining), (2, 1))
+        self.assertEqual(len(commits), 1 if IS_19 else 0, "18.0's scheduler commits after the call")
+        # 19.0's _notify_progress warns "Since 19.0, use _commit_progress".
+        self.assertFalse([str(w.message) for w in caught if "progress" in str(w.message)])
+        self.assertEqual(len(requests.filtered("last_reminder_date")), 2)
 
     def test_default_levels(self):
         self.assertEqual(self.levels.mapped("delay_days"), [3, 7, 14])

@@ -2,11 +2,16 @@
 (test mode otherwise renders HTML), read back with pdftotext, and its EPC QR
 code decoded from the page image with zbar."""
 
+import base64
+import io
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 from unittest.mock import patch
+from xml.etree import ElementTree
+
+from PIL import Image
 
 from odoo.tests import HttpCase, tagged
 from odoo.tools.misc import format_date, formatLang
@@ -19,6 +24,7 @@ REPORT = "payment_request.action_report_payment_request"
 # The QR image is scaled into the page; zbar reads it at some resolutions and
 # not at others, so the page is tried at a few, in this order.
 QR_RESOLUTIONS = (100, 72, 150, 200, 120)
+ZBAR_NS = "{http://zbar.sourceforge.net/2008/barcode}"
 
 
 def pdf_to_text(pdf):
@@ -27,8 +33,11 @@ def pdf_to_text(pdf):
     ).stdout.decode()
 
 
-def decode_qr_codes(pdf):
-    """Return the payloads of the QR codes on the PDF's first page."""
+def decode_qr_codes(pdf, expected=1):
+    """Return the payloads of the QR codes zbar reads on the PDF's first
+    page, trying the page at a few resolutions until it has read
+    ``expected`` different codes."""
+    found = []
     with tempfile.TemporaryDirectory() as tmp:
         for resolution in QR_RESOLUTIONS:
             prefix = Path(tmp) / f"page{resolution}"
@@ -39,12 +48,27 @@ def decode_qr_codes(pdf):
             )
             image = next(Path(tmp).glob(f"page{resolution}*.png"))
             result = subprocess.run(
-                ["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(image)],
+                ["zbarimg", "--quiet", "--xml", "-Sdisable", "-Sqrcode.enable", str(image)],
                 capture_output=True,
             )
-            if result.returncode == 0 and result.stdout.strip():
-                return result.stdout.decode()
-    return ""
+            if result.returncode != 0:
+                continue
+            # One <symbol> per code: an EPC payload holds line breaks itself.
+            root = ElementTree.fromstring(result.stdout)
+            for data in root.iter(f"{ZBAR_NS}data"):
+                payload = data.text
+                if data.get("format") == "base64":
+                    payload = base64.b64decode(payload).decode()
+                if payload not in found:
+                    found.append(payload)
+            if len(found) >= expected:
+                break
+    return found
+
+
+def epc_payload(payloads):
+    """Return the EPC payload among the codes read, or an empty string."""
+    return next((payload for payload in payloads if payload.startswith("BCD\n")), "")
 
 
 @tagged("post_install", "-at_install")
@@ -104,7 +128,7 @@ class TestRequestPdf(PaymentRequestCommon, HttpCase, MockEmail):
         what is due now."""
         request = self.create_request(amount=300.0)
         self.register_payment(request, amount=120.0)
-        payload = decode_qr_codes(self.render_pdf(request))
+        payload = epc_payload(decode_qr_codes(self.render_pdf(request)))
         self.assertTrue(payload, "zbar found a QR code on the page")
         lines = payload.rstrip("\n").split("\n")
         self.assertEqual(lines[0], "BCD", "service tag")
@@ -174,3 +198,46 @@ class TestRequestPdf(PaymentRequestCommon, HttpCase, MockEmail):
             page = self.url_open(url).text
         self.assertIn(request.payment_reference, page)
         self.assertNotIn("o_payment_request_download", page, "no download that would fail")
+
+    def test_pdf_logo_link_iban_and_both_qr_codes(self):
+        """With a payment provider enabled, the page carries both QR codes,
+        which zbar reads from the page image: the EPC transfer and the
+        pay-online link. The link prints on one short line, the IBAN on one
+        line, and Odoo's "Your logo" placeholder is not printed."""
+        journal = self.env["account.journal"].create(
+            {"name": "Online payments", "code": "ONL", "type": "bank", "company_id": self.company.id}
+        )
+        provider = self.env.ref("payment.payment_provider_demo").sudo().copy({"company_id": self.company.id})
+        provider.write({"state": "test", "is_published": True, "journal_id": journal.id})
+        self.partner_a.lang = "en_US"
+        request = self.create_request(amount=300.0)
+        url = request._get_pay_online_url()
+        self.assertIn("access_token=", url)
+        self.assertTrue(self.company.uses_default_logo)
+        html = self.env["ir.actions.report"]._render_qweb_html(REPORT, request.ids)[0].decode()
+        self.assertNotIn("o_payment_request_logo", html, "no placeholder logo")
+        pdf = self.render_pdf(request)
+
+        payloads = decode_qr_codes(pdf, expected=2)
+        self.assertEqual(len(payloads), 2, f"zbar reads both QR codes: {payloads}")
+        self.assertEqual(epc_payload(payloads).split("\n")[9], request.payment_reference)
+        self.assertIn(url, payloads, "the pay-online code opens the request's payment page")
+
+        lines = pdf_to_text(pdf).replace("\xa0", " ").splitlines()
+        short_url = f"/my/payment_requests/{request.id}"
+        online = [line for line in lines if "Or pay online" in line]
+        self.assertEqual(len(online), 1, "the pay-online sentence is one line")
+        self.assertIn(short_url, online[0])
+        self.assertNotIn("access_token", pdf_to_text(pdf))
+        self.assertTrue(
+            [line for line in lines if "BE71 0961 2345 6769" in line], "the IBAN is whole on one line"
+        )
+        self.assertFalse([line for line in lines if line.rstrip().endswith("BE71 0961")])
+
+        # A real logo is printed.
+        logo = io.BytesIO()
+        Image.new("RGB", (40, 20), (122, 78, 40)).save(logo, format="PNG")
+        self.company.logo = base64.b64encode(logo.getvalue())
+        self.assertFalse(self.company.uses_default_logo)
+        html = self.env["ir.actions.report"]._render_qweb_html(REPORT, request.ids)[0].decode()
+        self.assertIn("o_payment_request_logo", html)

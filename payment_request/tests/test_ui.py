@@ -19,6 +19,23 @@ class TestPaymentRequestUi(PaymentRequestCommon, HttpCase):
         self.assertEqual(request.payment_ids.amount, 300.0)
         self.assertEqual(request.payment_ids.memo, f"{request.payment_reference} - tour note")
 
+    def test_invoice_from_list_reloads_tour(self):
+        """Create Invoice from the list opens the invoice at an address that a
+        reload (F5) opens again, with no request of another customer."""
+        # Ids apart, so that a wizard's id taken for a request's id would
+        # name a request that exists: the request of another customer.
+        other = self.create_request(order=self.create_order(self.partner_b, 100.0), amount=50.0)
+        request = self.create_request(amount=300.0)
+        self.register_payment(request)
+        self.assertEqual(request.state, "paid")
+        self.start_tour(
+            "/odoo/action-payment_request.payment_request_action",
+            "payment_request_invoice_list_tour",
+            login=self.env.user.login,
+        )
+        self.assertEqual(request.invoice_ids.partner_id, self.partner_a)
+        self.assertFalse(other.invoice_ids)
+
     def test_whole_flow_in_dutch_tour(self):
         """Order -> Betaalverzoek -> Verzenden -> Betaling -> Openstaande
         betaalverzoeken -> Factuur maken -> Koppel, clicked in nl_BE."""

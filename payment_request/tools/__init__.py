@@ -12,4 +12,3 @@ from .invoice_deadline import (
     last_working_day_before,
     next_working_day_after,
 )
-from .coda import CodaTransaction, write_coda

@@ -203,5 +203,13 @@ class PaymentRequestInvoice(models.TransientModel):
             action["res_id"] = invoices.id
         else:
             action["domain"] = [("id", "in", invoices.ids)]
-        action["context"] = {"default_move_type": "out_invoice"}
+        action["context"] = {
+            "default_move_type": "out_invoice",
+            # The web client would otherwise make this wizard the invoices'
+            # active record and put its id in the URL, where a reload reads it
+            # as a request's id (/odoo/action-<requests>/<wizard id>/invoicing/<invoice>).
+            "active_model": "payment.request",
+            "active_id": False,
+            "active_ids": self.payment_request_ids.ids,
+        }
         return action

@@ -3,8 +3,10 @@ from odoo import api, fields, models
 MATCH_REASONS = [
     ("reference", "Structured reference"),
     ("number", "Request number"),
+    ("order", "Order number"),
     ("partner_amount", "Same customer and amount"),
     ("partner", "Same customer"),
+    ("amount", "Same amount"),
 ]
 
 
