@@ -277,7 +277,8 @@ class TestInvoiceRule(PaymentRequestCommon, MockEmail):
 
     def test_billing_user_keeps_the_choice(self):
         """A billing user, who may not edit the company, still sets the default."""
-        user = self.new_user("pr_billing_post", "account.group_account_invoice,sales_team.group_sale_salesman")
+        user = self.new_user("pr_billing_post", "account.group_account_invoice,sales_team.group_sale_salesman_all_leads"
+        )
         request = self.create_request(amount=100.0)
         self.register_payment(request)
         self.company.payment_request_post_invoice = False
