@@ -393,7 +393,10 @@ class PaymentRequest(models.Model):
     @api.depends("state", "amount_residual", "invoice_ids.state", "invoice_ids.posted_before")
     def _compute_invoice_asking_id(self):
         for request in self:
-            asked = request.state == "done" and request.currency_id.compare_amounts(request.amount_residual, 0.0) > 0
+            asked = (
+                request.state == "done"
+                and request.currency_id.compare_amounts(request.amount_residual, 0.0) > 0
+            )
             # sudo: whoever reads the request is told which invoice asks its
             # amount now, as its PDF and portal page tell the customer; a
             # salesperson may not read the invoices of other salespeople.
@@ -529,7 +532,10 @@ class PaymentRequest(models.Model):
         if not invoices:
             return False
         currency = self.currency_id
-        if currency.compare_amounts(self.amount_paid, self.amount) < 0 and not self._get_taking_over_invoices():
+        if (
+            currency.compare_amounts(self.amount_paid, self.amount) < 0
+            and not self._get_taking_over_invoices()
+        ):
             return False
         if any(move.state == "draft" for move in invoices):
             return True

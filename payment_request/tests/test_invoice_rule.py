@@ -186,9 +186,11 @@ class TestInvoiceRule(PaymentRequestCommon, MockEmail):
         invoice = self.order._create_invoices()
         invoice.action_post()
         self.assertEqual(waiting.invoice_asking_id, invoice)
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "payment_request.action_report_payment_request", waiting.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("payment_request.action_report_payment_request", waiting.ids)[0]
+            .decode()
+        )
         self.assertIn(invoice.name, html)
         self.assertIn(f"/my/invoices/{invoice.id}?access_token={invoice.access_token}", html)
         self.assertNotIn("o_payment_request_qr", html, "the PDF no longer asks the amount")
@@ -277,7 +279,8 @@ class TestInvoiceRule(PaymentRequestCommon, MockEmail):
 
     def test_billing_user_keeps_the_choice(self):
         """A billing user, who may not edit the company, still sets the default."""
-        user = self.new_user("pr_billing_post", "account.group_account_invoice,sales_team.group_sale_salesman_all_leads"
+        user = self.new_user(
+            "pr_billing_post", "account.group_account_invoice,sales_team.group_sale_salesman_all_leads"
         )
         request = self.create_request(amount=100.0)
         self.register_payment(request)

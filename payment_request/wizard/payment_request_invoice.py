@@ -53,7 +53,8 @@ class PaymentRequestInvoice(models.TransientModel):
         for wizard in self:
             nothing_to_invoice = wizard._get_orders_with_nothing_to_invoice()
             received = any(
-                r.currency_id.compare_amounts(r.amount_uninvoiced, 0.0) > 0 for r in wizard.payment_request_ids
+                r.currency_id.compare_amounts(r.amount_uninvoiced, 0.0) > 0
+                for r in wizard.payment_request_ids
             )
             wizard.invoice_mode = "down_payment" if nothing_to_invoice and received else "regular"
 
