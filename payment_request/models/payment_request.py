@@ -127,7 +127,6 @@ class PaymentRequest(models.Model):
         "the customer paid more). What the customer is asked now is the Amount Due.",
     )
     amount_due = fields.Monetary(
-        string="Amount Due",
         compute="_compute_amount_due",
         store=True,
         help="What the request asks the customer now: nothing while it is a draft, once it is "
