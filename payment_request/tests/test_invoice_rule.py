@@ -181,6 +181,26 @@ class TestInvoiceRule(PaymentRequestCommon, MockEmail):
         self.assertEqual(waiting.amount_due, 0.0)
         self.assertEqual(waiting.invoice_asking_id, invoice)
 
+    def test_whole_order_invoice_reset_to_draft_gives_the_amount_back(self):
+        """The invoice reset to draft or cancelled asks nothing: the request it
+        took over asks its amount again (README: "An invoice reset to draft")."""
+        waiting = self.create_request(amount=500.0)
+        invoice = self.order._create_invoices()
+        invoice.action_post()
+        self.assertEqual(waiting.state, "done")
+        invoice.button_draft()
+        self.assertEqual(waiting.state, "sent")
+        self.assertEqual(waiting.amount_due, 500.0)
+        self.assertFalse(waiting.invoice_asking_id)
+        self.assertIn(waiting, self.outstanding())
+        invoice.action_post()
+        self.assertEqual(waiting.state, "done")
+        self.assertEqual(waiting.amount_due, 0.0)
+        invoice.button_draft()
+        invoice.button_cancel()
+        self.assertEqual(waiting.state, "sent")
+        self.assertEqual(waiting.amount_due, 500.0)
+
     def test_form_and_pdf_name_the_invoice(self):
         waiting = self.create_request(amount=500.0)
         invoice = self.order._create_invoices()
