@@ -323,6 +323,9 @@ class Factory:
                 "state": f"({state_list})[{position}]",
                 "amount_paid": f"({paid_list})[{position}]",
                 "amount_residual": f"payment_request.amount - ({paid_list})[{position}]",
+                # What is asked: only by sent and partially paid requests.
+                "amount_due": f"CASE WHEN ({state_list})[{position}] IN ('sent', 'partial') "
+                f"THEN payment_request.amount - ({paid_list})[{position}] ELSE 0 END",
                 "payment_reference": "NULL",
                 "payment_reference_normalized": "NULL",
                 "access_token": "NULL",

@@ -50,6 +50,15 @@ class AccountMove(models.Model):
             invoices._reconcile_payment_requests()
         return posted
 
+    def _is_payment_request_down_payment(self):
+        """Tell whether this invoice bills only down payments of its orders
+        (sale's down payment lines): it bills money received, not the order."""
+        self.ensure_one()
+        lines = self.invoice_line_ids.filtered(lambda line: line.display_type == "product")
+        return bool(lines) and all(
+            line.sale_line_ids and all(line.sale_line_ids.mapped("is_downpayment")) for line in lines
+        )
+
     def _get_order_payment_requests(self):
         """Return the requests of the orders this invoice bills that were
         sent to the customer (drafts and cancelled ones ask for nothing)."""
@@ -57,18 +66,28 @@ class AccountMove(models.Model):
         return orders.payment_request_ids.filtered(lambda r: r.state not in ("draft", "cancel"))
 
     def _link_payment_requests(self):
-        """Link each invoice to the requests of the orders it bills, however
-        the invoice was made (our wizard, the order's button, a batch)."""
+        """Link each invoice of a whole order to the requests of the orders it
+        bills, however the invoice was made (our wizard, the order's button,
+        a batch): it settles their money and asks what they still asked. A
+        down payment invoice is linked to the requests whose money settles it
+        (see ``_reconcile_payment_requests``): the order's other requests stay
+        as they were."""
         for invoice in self:
+            if invoice._is_payment_request_down_payment():
+                continue
             requests = invoice._get_order_payment_requests() - invoice.payment_request_ids
             if requests:
                 invoice.payment_request_ids = [fields.Command.link(r.id) for r in requests]
 
     def _get_payment_request_credit_lines(self):
         """Return the open receivable credits of the money received for the
-        invoice's requests, oldest first."""
+        invoice's requests, oldest first. A down payment invoice made for
+        given requests takes their money only; one made on the order (sale's
+        own wizard) takes the money of the order's requests."""
         self.ensure_one()
-        requests = self.payment_request_ids | self._get_order_payment_requests()
+        requests = self.payment_request_ids
+        if not requests or not self._is_payment_request_down_payment():
+            requests |= self._get_order_payment_requests()
         lines = requests._get_outstanding_credit_lines()
         return lines.filtered(
             lambda line: line.partner_id.commercial_partner_id == self.commercial_partner_id
@@ -80,7 +99,9 @@ class AccountMove(models.Model):
         (``js_assign_outstanding_line``), but for all invoices in one
         reconciliation plan: the plan keeps the residuals of the lines it
         shares between invoices, so a credit larger than one invoice goes on
-        to the next, and whatever is left stays open on the credit line."""
+        to the next, and whatever is left stays open on the credit line.
+        A down payment invoice is then linked to the requests whose money
+        settled it."""
         plan = []
         for invoice in self:
             if invoice.payment_state in ("paid", "in_payment", "reversed"):
@@ -94,6 +115,20 @@ class AccountMove(models.Model):
                     plan.append(lines)
         if plan:
             self.env["account.move.line"]._reconcile_plan(plan)
+        self._link_settling_payment_requests()
+
+    def _link_settling_payment_requests(self):
+        """Link each down payment invoice to the requests whose money settles it."""
+        for invoice in self:
+            if not invoice._is_payment_request_down_payment():
+                continue
+            receivable = invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+            credits = receivable.matched_credit_ids.credit_move_id
+            requests = (credits.payment_id.payment_request_id | credits.payment_request_id) - (
+                invoice.payment_request_ids
+            )
+            if requests:
+                invoice.payment_request_ids = [fields.Command.link(r.id) for r in requests]
 
     def action_view_payment_requests(self):
         """Show the payment requests this invoice settles."""

@@ -129,9 +129,17 @@ class PaymentRequest(models.Model):
         store=True,
     )
     amount_residual = fields.Monetary(
-        string="Amount Due",
+        string="Amount Not Received",
         compute="_compute_amounts_received",
         store=True,
+        help="The amount requested less the money received, whatever the state (negative when "
+        "the customer paid more). What the customer is asked now is the Amount Due.",
+    )
+    amount_due = fields.Monetary(
+        compute="_compute_amount_due",
+        store=True,
+        help="What the request asks the customer now: nothing while it is a draft, once it is "
+        "cancelled or paid, or once an invoice of the order asks the amount instead.",
     )
     order_amount_total = fields.Monetary(
         string="Order Total",
@@ -224,6 +232,13 @@ class PaymentRequest(models.Model):
         readonly=True,
     )
     invoice_count = fields.Integer(compute="_compute_invoice_count")
+    invoice_asking_id = fields.Many2one(
+        comodel_name="account.move",
+        string="Asked by Invoice",
+        compute="_compute_invoice_asking_id",
+        help="The invoice of the order that now asks what this request had not received: "
+        "the customer pays the invoice.",
+    )
     auto_reminder = fields.Boolean(
         string="Automatic Reminders",
         default=True,
@@ -367,25 +382,45 @@ class PaymentRequest(models.Model):
         "is_cancelled",
         "amount",
         "amount_paid",
+        "amount_uninvoiced",
         "currency_id",
         "invoice_ids.state",
         "invoice_ids.posted_before",
+        "invoice_ids.invoice_line_ids.sale_line_ids.is_downpayment",
     )
     def _compute_state(self):
         for request in self:
             request.state = request._get_state()
+
+    @api.depends("state", "amount_residual")
+    def _compute_amount_due(self):
+        for request in self:
+            asks = request.state in OUTSTANDING_STATES
+            request.amount_due = max(request.amount_residual, 0.0) if asks else 0.0
+
+    @api.depends("state", "amount_residual", "invoice_ids.state", "invoice_ids.posted_before")
+    def _compute_invoice_asking_id(self):
+        for request in self:
+            asked = (
+                request.state == "done"
+                and request.currency_id.compare_amounts(request.amount_residual, 0.0) > 0
+            )
+            # sudo: whoever reads the request is told which invoice asks its
+            # amount now, as its PDF and portal page tell the customer; a
+            # salesperson may not read the invoices of other salespeople.
+            invoices = request.sudo()._get_taking_over_invoices() if asked else self.env["account.move"]
+            request.invoice_asking_id = invoices.sorted("id")[-1:].id
 
     def _expand_states(self, states, domain):
         """Show every state as a kanban column, in the workflow's order."""
         return [key for key, _label in self._fields["state"].selection]
 
     def _get_state(self):
-        """Return the state the request is in; other modules extend this
-        (the invoice flow adds ``done``)."""
+        """Return the state the request is in; other modules extend this."""
         self.ensure_one()
         if self.is_cancelled:
             return "cancel"
-        if self._get_live_invoices():
+        if self._is_settled_by_invoices():
             return "done"
         currency = self.currency_id
         if self.amount > 0 and currency.compare_amounts(self.amount_paid, self.amount) >= 0:
@@ -487,6 +522,32 @@ class PaymentRequest(models.Model):
         return self.invoice_ids.filtered(
             lambda move: move.state == "posted" or (move.state == "draft" and not move.posted_before)
         )
+
+    def _get_taking_over_invoices(self):
+        """Return the live invoices of the whole order linked to this request:
+        they ask what the request had not received (a down payment invoice
+        bills only money received)."""
+        return self._get_live_invoices().filtered(lambda move: not move._is_payment_request_down_payment())
+
+    def _is_settled_by_invoices(self):
+        """Tell whether the request is done (*Afgewerkt*): the money it
+        received is on customer invoices, and it asks for nothing more (it
+        received all it asked, or an invoice of the whole order asks the
+        rest). A draft invoice made from the request counts: the money lands
+        on it when it is posted."""
+        self.ensure_one()
+        invoices = self._get_live_invoices()
+        if not invoices:
+            return False
+        currency = self.currency_id
+        if (
+            currency.compare_amounts(self.amount_paid, self.amount) < 0
+            and not self._get_taking_over_invoices()
+        ):
+            return False
+        if any(move.state == "draft" for move in invoices):
+            return True
+        return currency.compare_amounts(self.amount_uninvoiced, 0.0) <= 0
 
     def _get_outstanding_credit_lines(self):
         """Return the open receivable credit lines of the money received for

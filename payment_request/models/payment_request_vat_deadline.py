@@ -54,7 +54,7 @@ class PaymentRequest(models.Model):
         "Empty when nothing is due, or when the rule does not apply to the customer.",
     )
     amount_uninvoiced = fields.Monetary(
-        string="Received, Not Invoiced",
+        string="Not Yet Invoiced",
         compute="_compute_invoice_deadline",
         store=True,
         help="The money received for this request that no posted invoice settled with it covers yet.",
@@ -285,7 +285,7 @@ class PaymentRequest(models.Model):
                 }
             )
         )
-        wizard.action_create_invoices()
+        wizard._create_and_post_invoices()
         invoices = self.invoice_ids - before
         for request in self:
             request.message_post(

@@ -50,6 +50,10 @@ class ResCompany(models.Model):
         help="On the last working day before the invoice deadline, create and post a down payment "
         "invoice for the money received and not invoiced yet.",
     )
+    payment_request_post_invoice = fields.Boolean(
+        string="Post invoices made from payment requests",
+        help="The default of Post Invoices in Create Invoice: the last choice made there.",
+    )
 
     payment_request_confirm_order = fields.Boolean(
         string="Confirm quotations of paid requests",

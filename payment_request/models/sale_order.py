@@ -16,7 +16,7 @@ class SaleOrder(models.Model):
         compute="_compute_payment_request_stats",
     )
 
-    @api.depends("payment_request_ids.state", "payment_request_ids.amount_residual")
+    @api.depends("payment_request_ids.amount_due")
     def _compute_payment_request_stats(self):
         data = self.env["payment.request"]._read_group(
             [("sale_order_id", "in", self._origin.ids)],
@@ -25,9 +25,9 @@ class SaleOrder(models.Model):
         )
         counts = {order.id: count for order, count in data}
         residuals = self.env["payment.request"]._read_group(
-            [("sale_order_id", "in", self._origin.ids), ("state", "in", ("sent", "partial"))],
+            [("sale_order_id", "in", self._origin.ids)],
             groupby=["sale_order_id"],
-            aggregates=["amount_residual:sum"],
+            aggregates=["amount_due:sum"],
         )
         due = {order.id: amount for order, amount in residuals}
         for order in self:

@@ -66,7 +66,10 @@ class TestInvoiceFromRequests(PaymentRequestCommon):
         payment_line = self.receivable_lines(request)
         self.assertFalse(payment_line.reconciled)
         self.assertEqual(payment_line.amount_residual, -605.0, "the rest stays an outstanding credit")
-        self.assertEqual(request.state, "done")
+        # Issue 28: half of the money is on no invoice, so the request is not
+        # done: it stays paid and says what is not invoiced yet.
+        self.assertEqual(request.state, "paid")
+        self.assertEqual(request.amount_uninvoiced, 605.0)
         self.assertEqual(request.amount_paid, 1210.0)
 
     def test_two_requests_one_invoice(self):
@@ -241,7 +244,10 @@ class TestInvoiceFromRequests(PaymentRequestCommon):
         self.assertFalse(payment_line.reconciled)
         self.assertEqual(payment_line.amount_residual, -310.0, "the rest stays an outstanding credit")
         self.assertEqual(request.amount_paid, 1210.0, "the money is counted once")
-        self.assertEqual(request.state, "done")
+        self.assertEqual(invoices.payment_request_ids, request, "the request whose money settles them")
+        # Issue 28: 310.00 of the money is on no invoice: paid, not done.
+        self.assertEqual(request.state, "paid")
+        self.assertEqual(request.amount_uninvoiced, 310.0)
         self.assert_balanced(invoices | payment.move_id)
 
     def test_reset_to_draft_and_cancel_undo(self):

@@ -65,3 +65,39 @@ class TestPortal(PaymentRequestCommon, HttpCase):
         draft = self.create_request(amount=10.0, send=False)
         draft._portal_ensure_token()
         self.assert_redirected_to_my(draft.get_portal_url())
+
+    def test_other_request_of_a_down_payment_invoice_still_asks(self):
+        """A down payment invoice of one request: the order's other request
+        keeps its portal payment form and its amount due."""
+        self.register_payment(self.request_a)
+        waiting = self.create_request(amount=500.0)
+        self.invoice_requests(self.request_a, mode="down_payment")
+        self.assertEqual(waiting.state, "sent")
+        page = self.url_open(waiting.get_portal_url()).text
+        self.assertIn("o_payment_request_pay_now", page, "the payment form")
+        self.assertIn("o_payment_request_qr", page)
+        self.assertIn("500.00", page)
+        self.assertNotIn("o_payment_request_invoice_asking", page)
+
+    def test_request_taken_over_by_the_invoice_links_it(self):
+        """An invoice of the whole order asks what the request asked: its
+        portal page has no payment form and sends the customer to the
+        invoice's own portal page."""
+        self.register_payment(self.request_a, amount=100.0)
+        invoice = self.order._create_invoices()
+        invoice.action_post()
+        self.assertEqual(self.request_a.state, "done")
+        self.assertEqual(self.request_a.invoice_asking_id, invoice)
+        response = self.url_open(self.request_a.get_portal_url())
+        self.assertEqual(response.status_code, 200)
+        page = response.text
+        self.assertNotIn("o_payment_request_pay_now", page)
+        self.assertNotIn("o_payment_request_qr", page, "no transfer asked for the request any more")
+        self.assertIn("o_payment_request_invoice_asking", page)
+        self.assertIn(invoice.name, page)
+        invoice_url = f"/my/invoices/{invoice.id}?access_token={invoice.access_token}"
+        self.assertIn(f'href="{invoice_url}"', page)
+        # The link opens the invoice for the customer, who pays it there.
+        invoice_page = self.url_open(invoice_url)
+        self.assertEqual(invoice_page.status_code, 200)
+        self.assertIn(invoice.name, invoice_page.text)

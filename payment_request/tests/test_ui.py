@@ -74,3 +74,34 @@ class TestPaymentRequestUi(PaymentRequestCommon, HttpCase):
         self.assertEqual(invoice.payment_state, "paid", "the payment received settles the invoice")
         self.assertEqual(waiting.state, "paid", "Koppel linked the bank transaction")
         self.assertTrue(statement_line.is_reconciled)
+
+    def test_invoice_one_request_of_two_in_dutch_tour(self):
+        """Factuur maken for one of an order's two requests, clicked in nl_BE:
+        a down payment invoice of its money; the other request still asks."""
+        self.env["res.lang"]._activate_lang("nl_BE")
+        self.env["ir.module.module"].search(
+            [("name", "in", ("base", "web", "mail", "sale", "account", "portal", "payment_request"))]
+        )._update_translations(["nl_BE"], overwrite=True)
+        self.env.user.write(
+            {"lang": "nl_BE", GROUPS: [Command.link(self.env.ref("sales_team.group_sale_manager").id)]}
+        )
+        self.company.payment_request_post_invoice = False
+        paid = self.create_request(amount=300.0)
+        waiting = self.create_request(amount=500.0)
+        self.register_payment(paid)
+        self.start_tour(
+            f"/odoo/action-sale.action_orders/{self.order.id}",
+            "payment_request_invoice_one_request_nl_tour",
+            login=self.env.user.login,
+        )
+        invoice = paid.invoice_ids
+        self.assertEqual(len(invoice), 1)
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(invoice.amount_total, 300.0, "a down payment of the money received")
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(invoice.payment_request_ids, paid)
+        self.assertEqual(paid.state, "done")
+        self.assertEqual(waiting.state, "sent")
+        self.assertEqual(waiting.amount_due, 500.0)
+        self.assertFalse(waiting.invoice_ids)
+        self.assertTrue(self.company.payment_request_post_invoice, "the user's choice is kept")

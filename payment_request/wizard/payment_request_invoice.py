@@ -31,7 +31,13 @@ class PaymentRequestInvoice(models.TransientModel):
     )
     post_invoice = fields.Boolean(
         string="Post Invoices",
-        help="Post the invoices right away: the payments received settle them.",
+        default=lambda self: self.env.company.payment_request_post_invoice,
+        help="Post the invoices right away: the payments received settle them. "
+        "The next invoices start from your last choice.",
+    )
+    post_invoice_note = fields.Char(
+        string="Money Received",
+        compute="_compute_post_invoice_note",
     )
     order_count = fields.Integer(compute="_compute_order_count")
     invoice_mode_reason = fields.Char(
@@ -46,7 +52,10 @@ class PaymentRequestInvoice(models.TransientModel):
         before delivery has nothing delivered to invoice yet)."""
         for wizard in self:
             nothing_to_invoice = wizard._get_orders_with_nothing_to_invoice()
-            received = any(not r.currency_id.is_zero(r.amount_paid) for r in wizard.payment_request_ids)
+            received = any(
+                r.currency_id.compare_amounts(r.amount_uninvoiced, 0.0) > 0
+                for r in wizard.payment_request_ids
+            )
             wizard.invoice_mode = "down_payment" if nothing_to_invoice and received else "regular"
 
     @api.depends("invoice_mode", "payment_request_ids")
@@ -75,6 +84,18 @@ class PaymentRequestInvoice(models.TransientModel):
                     "which the money received settles."
                 )
 
+    @api.depends("post_invoice")
+    def _compute_post_invoice_note(self):
+        for wizard in self:
+            wizard.post_invoice_note = (
+                False
+                if wizard.post_invoice
+                else self.env._(
+                    "The invoices stay drafts: the money received stays an open payment of the "
+                    "customer until you post them, and then settles them."
+                )
+            )
+
     @api.depends("payment_request_ids")
     def _compute_order_count(self):
         for wizard in self:
@@ -91,11 +112,26 @@ class PaymentRequestInvoice(models.TransientModel):
         """Make one invoice per sale order of the selected requests, link the
         requests to it and show the invoices."""
         self.ensure_one()
+        self._save_post_invoice_choice()
+        invoices = self._create_and_post_invoices()
+        return self._get_invoices_action(invoices)
+
+    def _save_post_invoice_choice(self):
+        """Keep the user's choice of Post Invoices as the company's default."""
+        company = self.env.company
+        if company.payment_request_post_invoice != self.post_invoice:
+            # sudo: a billing user may not edit the company; only the default
+            # of this wizard's checkbox is stored, which grants nothing.
+            company.sudo().payment_request_post_invoice = self.post_invoice
+
+    def _create_and_post_invoices(self):
+        """Make the invoices of the selected requests, posted when asked."""
+        self.ensure_one()
         self._check_requests()
         invoices = self._create_invoices()
         if self.post_invoice:
             invoices.action_post()
-        return self._get_invoices_action(invoices)
+        return invoices
 
     def _check_requests(self):
         """Raise before anything is made when a request cannot be invoiced."""
@@ -127,12 +163,12 @@ class PaymentRequestInvoice(models.TransientModel):
                     )
                 )
         if self.invoice_mode == "down_payment":
-            unpaid = requests.filtered(lambda r: r.currency_id.is_zero(r.amount_paid))
+            unpaid = requests.filtered(lambda r: r.currency_id.compare_amounts(r.amount_uninvoiced, 0.0) <= 0)
             if unpaid:
                 raise UserError(
                     self.env._(
-                        "A down payment invoice bills the money received, and these requests "
-                        "have received none: %(requests)s.",
+                        "A down payment invoice bills the money received and not invoiced yet, "
+                        "and these requests have none: %(requests)s.",
                         requests=", ".join(unpaid.mapped("name")),
                     )
                 )
@@ -192,7 +228,9 @@ class PaymentRequestInvoice(models.TransientModel):
     def _prepare_down_payment_vals(self, order, requests):
         return {
             "advance_payment_method": "fixed",
-            "fixed_amount": sum(requests.mapped("amount_paid")),
+            # Only the money not on an invoice yet: a request may have been
+            # invoiced part of its money before.
+            "fixed_amount": sum(requests.mapped("amount_uninvoiced")),
             "sale_order_ids": [fields.Command.set(order.ids)],
         }
 

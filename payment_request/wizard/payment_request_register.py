@@ -20,7 +20,8 @@ class PaymentRequestRegister(models.TransientModel):
     company_id = fields.Many2one(related="payment_request_id.company_id")
     currency_id = fields.Many2one(related="payment_request_id.currency_id")
     partner_id = fields.Many2one(related="payment_request_id.partner_id")
-    amount_residual = fields.Monetary(related="payment_request_id.amount_residual")
+    # What the request asks: it is sent or partially paid (see _check_payment_allowed).
+    amount_residual = fields.Monetary(string="Amount Due", related="payment_request_id.amount_residual")
     journal_id = fields.Many2one(
         comodel_name="account.journal",
         required=True,
