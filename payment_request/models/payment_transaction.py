@@ -14,6 +14,15 @@ class PaymentTransaction(models.Model):
         readonly=True,
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["payment.request"]._check_link_fields(self, vals_list, {"payment_request_ids"})
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env["payment.request"]._check_link_fields(self, [vals], {"payment_request_ids"})
+        return super().write(vals)
+
     @api.model
     def _compute_reference_prefix(self, *args, **values):
         """Name the transaction after the request it pays, as account_payment
