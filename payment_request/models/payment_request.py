@@ -939,13 +939,20 @@ class PaymentRequest(models.Model):
             if user != order.sudo().user_id:
                 raise AccessError(
                     self.env._(
-                        "The salesperson of a payment request is the salesperson of its order "
+                        "The %(field)s of a payment request is the salesperson of its order "
                         "(%(order)s): change the order's salesperson instead.",
+                        field=self._get_field_labels({"user_id"}),
                         order=order.sudo().name,
                     )
                 )
         elif user and user != self.env.user and self._is_limited_salesperson():
-            raise AccessError(self.env._("You can only make payment requests of your own."))
+            raise AccessError(
+                self.env._(
+                    "You can only make payment requests of your own: you cannot set their %(field)s "
+                    "to someone else.",
+                    field=self._get_field_labels({"user_id"}),
+                )
+            )
 
     def _check_protected_write(self, vals):
         """Refuse a write that changes a field outside the allowlist, a field
