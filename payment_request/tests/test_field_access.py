@@ -443,7 +443,7 @@ class TestIssue23Reproductions(PaymentRequestCommon):
         )
         # The form saves as it is, with the computed fields it sends (Form
         # reads the form's subviews: this salesperson also reads accounting).
-        form_user = self.new_user("i23_form", "sales_team.group_sale_salesman,account.group_account_readonly")
+        form_user = self.new_user("i23_form", "sales_team.group_sale_salesman,account.group_account_invoice")
         form_order = self.create_order(self.partner_a, 1000.0, user_id=form_user.id)
         FormRequest = self.env["payment.request"].with_user(form_user)
         with Form(FormRequest.with_context(default_sale_order_id=form_order.id, default_amount_type="remaining")) as form:
