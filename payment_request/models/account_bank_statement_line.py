@@ -105,7 +105,10 @@ class AccountBankStatementLine(models.Model):
         plans = []
         for st_line in st_lines:
             matches = self.env["payment.request"].concat(
-                *(by_reference.get((st_line.company_id, reference), Request) for reference in references[st_line])
+                *(
+                    by_reference.get((st_line.company_id, reference), Request)
+                    for reference in references[st_line]
+                )
             )
             if len(matches) > 1:
                 # One transaction, several requests (a reference shared, or the

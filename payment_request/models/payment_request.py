@@ -804,7 +804,8 @@ class PaymentRequest(models.Model):
         own checks. Portal and public users edit nothing."""
         user = self.env.user
         if not user._is_internal() or not (
-            user.has_group("sales_team.group_sale_salesman") or user.has_group("account.group_account_invoice")
+            user.has_group("sales_team.group_sale_salesman")
+            or user.has_group("account.group_account_invoice")
         ):
             return set()
         return {
@@ -898,7 +899,9 @@ class PaymentRequest(models.Model):
             refused = {
                 name
                 for name in merged
-                if name in self._fields and name not in allowed and not (name == "name" and merged[name] == "/")
+                if name in self._fields
+                and name not in allowed
+                and not (name == "name" and merged[name] == "/")
             }
             if refused:
                 raise AccessError(

@@ -126,7 +126,9 @@ class TestFieldAccess(PaymentRequestCommon):
         )
         # Records of company A carrying the fields our addons add.
         cls.sent = cls.create_request(amount=300.0)
-        payment = cls.env["payment.request.register"].create({"payment_request_id": cls.sent.id, "amount": 10.0})
+        payment = cls.env["payment.request.register"].create(
+            {"payment_request_id": cls.sent.id, "amount": 10.0}
+        )
         payment.action_register_payment()
         cls.payment = cls.sent.payment_ids
         cls.invoice = cls.init_invoice("out_invoice", partner=cls.partner_a, amounts=[100.0], post=True)
@@ -157,7 +159,7 @@ class TestFieldAccess(PaymentRequestCommon):
                 raise Rollback()
         except Rollback:
             return OK, None
-        except Exception as error:  # noqa: BLE001 - the table records any outcome
+        except Exception as error:  # the table records any outcome
             return type(error).__name__, error
         finally:
             self.env.invalidate_all(flush=False)
@@ -195,7 +197,9 @@ class TestFieldAccess(PaymentRequestCommon):
             selection = field._description_selection(self.env)
             return next(value for value, _label in selection if value != current)
         if field.type == "many2one":
-            other = self.env[field.comodel_name].search([("id", "not in", current.ids if current else [])], limit=1)
+            other = self.env[field.comodel_name].search(
+                [("id", "not in", current.ids if current else [])], limit=1
+            )
             return other.id
         if field.type in ("one2many", "many2many"):
             return [Command.clear()]
@@ -220,7 +224,9 @@ class TestFieldAccess(PaymentRequestCommon):
                 create_value = self.new_value(Request, name, role)
 
                 def create(env, name=name, value=create_value):
-                    env["payment.request"].create({"partner_id": self.partner_a.id, "amount": 10.0, name: value})
+                    env["payment.request"].create(
+                        {"partner_id": self.partner_a.id, "amount": 10.0, name: value}
+                    )
 
                 write_value = self.new_value(self.draft, name, role)
 
@@ -386,7 +392,8 @@ class TestIssue23Reproductions(PaymentRequestCommon):
         # main's hole) does not let the order be cancelled with money received.
         self.own_request.sudo().write({"state": "cancel"})
         error = self.assert_refused(
-            UserError, self.own_order.with_user(self.salesman).with_context(disable_cancel_warning=True).action_cancel
+            UserError,
+            self.own_order.with_user(self.salesman).with_context(disable_cancel_warning=True).action_cancel,
         )
         self.assertIn(self.own_request.name, str(error))
         self.assertEqual(self.own_order.state, "sale")
@@ -398,7 +405,9 @@ class TestIssue23Reproductions(PaymentRequestCommon):
         # The frozen-once-sent rule reads is_sent, not the stored state.
         self.own_request.sudo().write({"state": "draft"})
         self.assert_refused(AccessError, as_salesman.write, {"amount": 1.0}, field="amount")
-        self.assert_refused(AccessError, as_salesman.write, {"partner_id": self.partner_b.id}, field="partner_id")
+        self.assert_refused(
+            AccessError, as_salesman.write, {"partner_id": self.partner_b.id}, field="partner_id"
+        )
         self.assert_refused(AccessError, as_salesman.write, {"date": "2020-01-01"}, field="date")
         self.assertEqual((self.own_request.amount, self.own_request.partner_id), (900.0, self.partner_a))
         self.assert_refused(UserError, as_salesman.action_draft)
@@ -438,15 +447,15 @@ class TestIssue23Reproductions(PaymentRequestCommon):
         self.assertEqual(self.other_order.payment_request_ids, self.other_request)
         created = Request.create({"sale_order_id": self.own_order.id, "amount": 10.0})
         self.assertEqual(created.user_id, self.salesman)
-        self.assert_refused(
-            AccessError, created.write, {"user_id": self.other_salesman.id}, field="user_id"
-        )
+        self.assert_refused(AccessError, created.write, {"user_id": self.other_salesman.id}, field="user_id")
         # The form saves as it is, with the computed fields it sends (Form
         # reads the form's subviews: this salesperson also reads accounting).
         form_user = self.new_user("i23_form", "sales_team.group_sale_salesman,account.group_account_invoice")
         form_order = self.create_order(self.partner_a, 1000.0, user_id=form_user.id)
         FormRequest = self.env["payment.request"].with_user(form_user)
-        with Form(FormRequest.with_context(default_sale_order_id=form_order.id, default_amount_type="remaining")) as form:
+        with Form(
+            FormRequest.with_context(default_sale_order_id=form_order.id, default_amount_type="remaining")
+        ) as form:
             self.assertEqual(form.user_id, form_user)
         self.assertEqual(form.record.amount, 1210.0)
         self.assertEqual(form.record.user_id, form_user)
@@ -460,7 +469,9 @@ class TestIssue23Reproductions(PaymentRequestCommon):
     def test_other_company_cannot_link_accounting_to_a_request(self):
         company_b = self.setup_other_company(name="Company B")["company"]
         billing_b = self.new_user("i23_billing_b", "account.group_account_invoice", company=company_b)
-        invoice_b = self.init_invoice("out_invoice", partner=self.partner_a, amounts=[100.0], company=company_b, post=True)
+        invoice_b = self.init_invoice(
+            "out_invoice", partner=self.partner_a, amounts=[100.0], company=company_b, post=True
+        )
         line_b = invoice_b.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
         self.assert_refused(
             AccessError,
