@@ -253,8 +253,10 @@ class AccountBankStatementLine(models.Model):
                         currency=currency.name,
                     )
                 )
-            if request.state in ("cancel", "draft") or (
-                request.state == "done" and not self._get_unmatched_payment_lines(request)
+            if (
+                request.is_cancelled
+                or not request.is_sent
+                or (request.state == "done" and not self._get_unmatched_payment_lines(request))
             ):
                 raise UserError(
                     self.env._(

@@ -18,6 +18,7 @@ class AccountMoveLine(models.Model):
     def create(self, vals_list):
         self.env["payment.request"]._check_link_fields(self, vals_list, {"payment_request_id"})
         lines = super().create(vals_list)
+        lines.filtered("payment_request_id").payment_request_id._check_can_receive_money()
         # A bank transaction linked to a request may complete its payment.
         lines.filtered(
             lambda line: line.payment_request_id and line.parent_state == "posted"
@@ -26,7 +27,10 @@ class AccountMoveLine(models.Model):
 
     def write(self, vals):
         self.env["payment.request"]._check_link_fields(self, [vals], {"payment_request_id"})
-        return super().write(vals)
+        res = super().write(vals)
+        if vals.get("payment_request_id"):
+            self.payment_request_id._check_can_receive_money()
+        return res
 
 
 class AccountMove(models.Model):

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 
 from ..compat import sql_constraints
 
@@ -37,31 +37,15 @@ class AccountPayment(models.Model):
     def create(self, vals_list):
         self.env["payment.request"]._check_link_fields(self, vals_list, {"payment_request_id"})
         payments = super().create(vals_list)
-        payments._check_payment_request_open()
+        payments.payment_request_id._check_can_receive_money()
         return payments
 
     def write(self, vals):
         self.env["payment.request"]._check_link_fields(self, [vals], {"payment_request_id"})
         res = super().write(vals)
         if vals.get("payment_request_id"):
-            self._check_payment_request_open()
+            self.payment_request_id._check_can_receive_money()
         return res
-
-    def _check_payment_request_open(self):
-        """Refuse a payment for a draft or cancelled request, whoever makes it:
-        a draft asked nothing yet, a cancelled request asks nothing more.
-        Money that still arrives for a cancelled request (online, by bank) is
-        booked without the link and flagged to the salesperson."""
-        for payment in self.filtered("payment_request_id"):
-            # sudo: only the request's flags are read, to refuse the link.
-            request = payment.payment_request_id.sudo()
-            if request.is_cancelled or not request.is_sent:
-                raise ValidationError(
-                    self.env._(
-                        "Payment request %(request)s is a draft or cancelled: it cannot receive a payment.",
-                        request=request.name,
-                    )
-                )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_payment_request(self):

@@ -1047,6 +1047,22 @@ class PaymentRequest(models.Model):
                     )
                 )
 
+    def _check_can_receive_money(self):
+        """Raise a ValidationError when one of these requests is a draft or
+        cancelled: a draft asked nothing yet, a cancelled request asks nothing
+        more. No payment or journal item is linked to it, by any path; money
+        that still arrives for a cancelled request (online, by bank) is booked
+        without the link and flagged to the salesperson."""
+        # sudo: only the requests' flags are read, to refuse the link.
+        for request in self.sudo():
+            if request.is_cancelled or not request.is_sent:
+                raise ValidationError(
+                    self.env._(
+                        "Payment request %(request)s is a draft or cancelled: it cannot receive a payment.",
+                        request=request.name,
+                    )
+                )
+
     def _write_workflow(self, vals):
         """Write fields only the workflow sets, for a caller who may change
         these requests."""

@@ -521,7 +521,24 @@ class TestIssue23Reproductions(PaymentRequestCommon):
             self.assert_refused(ValidationError, Payment.create, {**vals, "payment_request_id": request.id})
             payment = Payment.create(vals)
             self.assert_refused(ValidationError, payment.write, {"payment_request_id": request.id})
+            # Nor a bank transaction's journal item.
+            st_line = self.env["account.bank.statement.line"].create(
+                {
+                    "journal_id": self.bank_journal.id,
+                    "date": fields.Date.today(),
+                    "amount": 50.0,
+                    "payment_ref": "/",
+                }
+            )
+            self.assert_refused(UserError, st_line._link_payment_requests, request)
+            _liquidity, suspense, _other = st_line._seek_for_lines()
+            self.assert_refused(
+                ValidationError,
+                suspense.with_context(check_move_validity=False).write,
+                {"payment_request_id": request.id},
+            )
             self.assertFalse(request.payment_ids)
+            self.assertFalse(request.received_line_ids)
             self.assertEqual(request.amount_paid, 0.0)
         # The register wizard still books on an open request.
         payment = self.register_payment(open_request, amount=100.0, user=self.billing)
