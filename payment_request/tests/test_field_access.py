@@ -544,3 +544,36 @@ class TestIssue23Reproductions(PaymentRequestCommon):
         payment = self.register_payment(open_request, amount=100.0, user=self.billing)
         self.assertEqual(payment.payment_request_id, open_request)
         self.assertEqual(open_request.amount_paid, 100.0)
+
+    def test_workflow_still_links_for_a_billing_user(self):
+        """The guards refuse plain writes, not the buttons: a billing user
+        (with Sales rights) registers a payment, links a bank transaction and
+        invoices, through the actions' own contexts."""
+        user = self.new_user(
+            "i23_sales_billing", "sales_team.group_sale_salesman_all_leads,account.group_account_invoice"
+        )
+        request = self.create_request(order=self.own_order, amount=100.0)
+        payment = self.register_payment(request, amount=40.0, user=user)
+        self.assertEqual(payment.payment_request_id, request)
+        st_line = self.env["account.bank.statement.line"].create(
+            {
+                "journal_id": self.bank_journal.id,
+                "date": fields.Date.today(),
+                "amount": 60.0,
+                "payment_ref": "/",
+            }
+        )
+        st_line.with_user(user)._link_payment_requests(request.with_user(user))
+        self.assertEqual(st_line.payment_request_ids, request)
+        self.assertEqual(request.amount_paid, 100.0)
+        self.env.invalidate_all()
+        action = request.with_user(user).action_create_invoice()
+        wizard_form = Form(self.env[action["res_model"]].with_user(user).with_context(**action["context"]))
+        wizard_form.invoice_mode = "down_payment"
+        wizard_form.post_invoice = True
+        wizard_form.save().action_create_invoices()
+        invoice = request.invoice_ids
+        self.assertEqual(len(invoice), 1)
+        self.assertEqual(invoice.payment_request_ids, request)
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(invoice.payment_state, "paid", "settled with the money received")
