@@ -340,7 +340,7 @@ class AccountBankStatementLine(models.Model):
         amounts = self._prepare_counterpart_amounts_using_st_line_rate(
             self._get_payment_request_currency(), 0.0, -amount
         )
-        return {
+        vals = {
             "move_id": self.move_id.id,
             "account_id": account.id,
             "partner_id": partner.id,
@@ -348,8 +348,10 @@ class AccountBankStatementLine(models.Model):
             "amount_currency": amounts["amount_currency"],
             "balance": amounts["balance"],
             "name": name,
-            "payment_request_id": request.id if request else False,
         }
+        if request:
+            vals["payment_request_id"] = request.id
+        return vals
 
     def _prepare_payment_request_plan_vals(self, plan):
         """Return ``[(vals, payment_line)]``: the journal items that book the

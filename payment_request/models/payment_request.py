@@ -1026,9 +1026,11 @@ class PaymentRequest(models.Model):
                 for name in names & set(merged)
                 if not (
                     records._fields[name].type == "many2one"
-                    and merged[name]
-                    and isinstance(merged[name], int)
-                    and merged[name] in checked
+                    and (
+                        # A new record without link, or a link checked.
+                        (not records and not merged[name])
+                        or (isinstance(merged[name], int) and merged[name] in checked)
+                    )
                 )
             }
             if refused:
