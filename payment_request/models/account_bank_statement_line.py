@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools import find_structured_references
-from .payment_request import OUTSTANDING_STATES
+from .payment_request import CHECKED_LINKS_KEY, OUTSTANDING_STATES
 
 LINKABLE_STATES = ("sent", "partial", "paid")
 # Lines booked between two garbage collections in a big batch.
@@ -101,26 +101,46 @@ class AccountBankStatementLine(models.Model):
             return self.browse()
         st_lines._lock_for_payment_request()
         requests._lock_for_payment()
-        by_reference = {(r.company_id, r.payment_reference_normalized): r for r in requests}
+        by_reference = requests.grouped(lambda r: (r.company_id, r.payment_reference_normalized))
         # What each request still waits for, and the registered payments'
         # lines the plans take, as the lines of this batch use them up.
         budget = {"residuals": {}, "used_lines": set()}
         plans = []
         for st_line in st_lines:
-            for reference in references[st_line]:
-                request = by_reference.get((st_line.company_id, reference))
-                if not request or request.currency_id != st_line._get_payment_request_currency():
-                    continue
-                plan = st_line._get_payment_request_allocation(request, budget=budget)
-                if not plan["requests"] or not plan["currency"].is_zero(plan["suspense"]):
-                    # Nothing to receive, or more than the request waits for:
-                    # the accountant decides.
-                    continue
-                self._spend_payment_request_budget(plan, budget)
-                plans.append(plan)
-                break
+            matches = self.env["payment.request"].concat(
+                *(
+                    by_reference.get((st_line.company_id, reference), Request)
+                    for reference in references[st_line]
+                )
+            )
+            if len(matches) > 1:
+                # One transaction, several requests (a reference shared, or the
+                # references of several requests in its text): a person decides.
+                st_line._note_payment_request_ambiguous(matches)
+                continue
+            request = matches
+            if not request or request.currency_id != st_line._get_payment_request_currency():
+                continue
+            plan = st_line._get_payment_request_allocation(request, budget=budget)
+            if not plan["requests"] or not plan["currency"].is_zero(plan["suspense"]):
+                # Nothing to receive, or more than the request waits for:
+                # the accountant decides.
+                continue
+            self._spend_payment_request_budget(plan, budget)
+            plans.append(plan)
         self.browse()._book_payment_request_allocations(plans, automatic=True)
         return self.browse([plan["st_line"].id for plan in plans])
+
+    def _note_payment_request_ambiguous(self, requests):
+        """Say on the transaction why it was not linked automatically."""
+        self.ensure_one()
+        self.move_id._message_log(
+            body=self.env._(
+                "Not linked automatically: the structured references in this transaction match "
+                "several payment requests (%(requests)s). Link it by hand with Link to Payment Request.",
+                requests=", ".join(requests.mapped("name")),
+            )
+        )
 
     def action_payment_request_match(self):
         """Link the selected unreconciled lines by structured reference."""
@@ -249,8 +269,10 @@ class AccountBankStatementLine(models.Model):
                         currency=currency.name,
                     )
                 )
-            if request.state in ("cancel", "draft") or (
-                request.state == "done" and not self._get_unmatched_payment_lines(request)
+            if (
+                request.is_cancelled
+                or not request.is_sent
+                or (request.state == "done" and not self._get_unmatched_payment_lines(request))
             ):
                 raise UserError(
                     self.env._(
@@ -334,7 +356,7 @@ class AccountBankStatementLine(models.Model):
         amounts = self._prepare_counterpart_amounts_using_st_line_rate(
             self._get_payment_request_currency(), 0.0, -amount
         )
-        return {
+        vals = {
             "move_id": self.move_id.id,
             "account_id": account.id,
             "partner_id": partner.id,
@@ -342,8 +364,10 @@ class AccountBankStatementLine(models.Model):
             "amount_currency": amounts["amount_currency"],
             "balance": amounts["balance"],
             "name": name,
-            "payment_request_id": request.id if request else False,
         }
+        if request:
+            vals["payment_request_id"] = request.id
+        return vals
 
     def _prepare_payment_request_plan_vals(self, plan):
         """Return ``[(vals, payment_line)]``: the journal items that book the
@@ -403,6 +427,11 @@ class AccountBankStatementLine(models.Model):
             "skip_invoice_line_sync": True,
             "check_move_validity": False,
         }
+        # The plans' requests were checked (_check_payment_request_link, or the
+        # auto-link domain): their journal items may be linked to them.
+        requests = self.env["payment.request"].concat(*(plan["requests"] for plan in plans))
+        checked = self.env["payment.request"]._with_checked_links(self, requests)
+        booking_context[CHECKED_LINKS_KEY] = checked.env.context[CHECKED_LINKS_KEY]
         for index, plan in enumerate(plans):
             if index and not index % BOOKING_GC_BATCH:
                 # Each journal item write leaves a few environments behind in

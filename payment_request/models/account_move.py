@@ -10,17 +10,27 @@ class AccountMoveLine(models.Model):
         copy=False,
         readonly=True,
         ondelete="restrict",
+        check_company=True,
         help="The payment request this bank transaction's receivable item pays.",
     )
 
     @api.model_create_multi
     def create(self, vals_list):
+        self.env["payment.request"]._check_link_fields(self, vals_list, {"payment_request_id"})
         lines = super().create(vals_list)
+        lines.filtered("payment_request_id").payment_request_id._check_can_receive_money()
         # A bank transaction linked to a request may complete its payment.
         lines.filtered(
             lambda line: line.payment_request_id and line.parent_state == "posted"
         ).payment_request_id._confirm_paid_quotations()
         return lines
+
+    def write(self, vals):
+        self.env["payment.request"]._check_link_fields(self, [vals], {"payment_request_id"})
+        res = super().write(vals)
+        if vals.get("payment_request_id"):
+            self.payment_request_id._check_can_receive_money()
+        return res
 
 
 class AccountMove(models.Model):
@@ -36,6 +46,20 @@ class AccountMove(models.Model):
         readonly=True,
     )
     payment_request_count = fields.Integer(compute="_compute_payment_request_count")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["payment.request"]._check_link_fields(self, vals_list, self._get_payment_request_fields())
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env["payment.request"]._check_link_fields(self, [vals], self._get_payment_request_fields())
+        return super().write(vals)
+
+    @api.model
+    def _get_payment_request_fields(self):
+        """Return the fields payment_request adds to invoices: the server sets them."""
+        return {"payment_request_ids", "payment_request_count"}
 
     @api.depends("payment_request_ids")
     def _compute_payment_request_count(self):
@@ -77,7 +101,9 @@ class AccountMove(models.Model):
                 continue
             requests = invoice._get_order_payment_requests() - invoice.payment_request_ids
             if requests:
-                invoice.payment_request_ids = [fields.Command.link(r.id) for r in requests]
+                # sudo: the link is not the caller's choice: the requests are
+                # those of the orders the posted invoice bills.
+                invoice.sudo().payment_request_ids = [fields.Command.link(r.id) for r in requests]
 
     def _get_payment_request_credit_lines(self):
         """Return the open receivable credits of the money received for the

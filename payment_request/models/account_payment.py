@@ -14,6 +14,20 @@ class AccountPayment(models.Model):
         ondelete="restrict",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["payment.request"]._check_link_fields(self, vals_list, {"payment_request_id"})
+        payments = super().create(vals_list)
+        payments.payment_request_id._check_can_receive_money()
+        return payments
+
+    def write(self, vals):
+        self.env["payment.request"]._check_link_fields(self, [vals], {"payment_request_id"})
+        res = super().write(vals)
+        if vals.get("payment_request_id"):
+            self.payment_request_id._check_can_receive_money()
+        return res
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_payment_request(self):
         for payment in self:

@@ -20,6 +20,10 @@ OUTSTANDING_STATES = ("sent", "partial")
 # States of an online transaction whose money is on its way but not booked yet
 # (a done transaction counts too until its payment is posted).
 IN_PROGRESS_TX_STATES = ("pending", "authorized")
+#: Context key holding the ids of the requests whose links the calling code
+#: has checked, as a frozenset: no RPC caller can send one (JSON and XML-RPC
+#: have no sets), so only server code grants it (see _check_link_fields).
+CHECKED_LINKS_KEY = "payment_request_checked_link_ids"
 REMINDER_BATCH_SIZE = 200
 # The pay-online QR code's image, in pixels: printed at the EPC code's size (140 px), at
 # twice its resolution, so that its modules stay sharp.
@@ -33,7 +37,12 @@ _logger = logging.getLogger(__name__)
         "payment_reference_company_uniq",
         "unique(company_id, payment_reference)",
         "The structured reference of a payment request must be unique per company.",
-    )
+    ),
+    (
+        "payment_reference_normalized_company_uniq",
+        "unique(company_id, payment_reference_normalized)",
+        "The structured reference of a payment request must be unique per company.",
+    ),
 )
 class PaymentRequest(models.Model):
     _name = "payment.request"
@@ -853,32 +862,48 @@ class PaymentRequest(models.Model):
         return super().write(vals)
 
     # ------------------------------------------------------------------
-    # Fields only the workflow changes
+    # Who may change what: an allowlist
     # ------------------------------------------------------------------
 
     @api.model
-    def _get_workflow_fields(self):
-        """Return the fields that carry money or trust and that only the
-        workflow methods (Send, Register Payment, Cancel, reminders, the
-        online payment link) or a system administrator may change."""
+    def _get_user_editable_fields(self):
+        """Return the fields the current user may set in the request's form,
+        on a new request and on an existing one. Every other field (numbers,
+        references, workflow flags, amounts received, counters, links) is
+        set by the server: the workflow methods write it in sudo after their
+        own checks. Portal and public users edit nothing."""
+        user = self.env.user
+        if not user._is_internal() or not (
+            user.has_group("sales_team.group_sale_salesman")
+            or user.has_group("account.group_account_invoice")
+        ):
+            return set()
         return {
-            "name",
-            "payment_reference",
-            "is_sent",
-            "is_cancelled",
-            "company_id",
-            "sale_order_id",
-            "invoice_ids",
-            "reminder_count",
-            "last_reminder_date",
-            "reminder_retry_date",
+            "partner_id",
+            "user_id",
+            "currency_id",
+            "amount_type",
+            "percentage",
+            "amount",
+            "date",
+            "date_due",
+            "auto_reminder",
+            "note",
         }
+
+    @api.model
+    def _get_user_create_only_fields(self):
+        """Return the fields the current user may set on a new request only:
+        the order and the company it belongs to."""
+        if not self._get_user_editable_fields():
+            return set()
+        return {"sale_order_id", "company_id"}
 
     @api.model
     def _get_fields_frozen_once_sent(self):
         """Return the fields the customer was told about: they no longer
         change once the request has left the draft state."""
-        return {"amount", "amount_type", "percentage", "currency_id", "partner_id"}
+        return {"amount", "amount_type", "percentage", "currency_id", "partner_id", "date"}
 
     @api.model
     def _is_workflow_trusted(self):
@@ -887,13 +912,25 @@ class PaymentRequest(models.Model):
         own checks) and system administrators."""
         return self.env.su or self.env.user._is_system()
 
+    @api.model
+    def _is_limited_salesperson(self):
+        """Tell whether the current user sees only their own requests (Sales:
+        own documents only, without Billing rights)."""
+        user = self.env.user
+        return not (
+            user.has_group("sales_team.group_sale_salesman_all_leads")
+            or user.has_group("account.group_account_invoice")
+            or user.has_group("account.group_account_readonly")
+        )
+
     def _get_changed_fields(self, vals, names):
         """Return the subset of ``names`` whose value in ``vals`` differs from
-        the value of one of these requests."""
+        the value of one of these requests (a relation list, or a field not
+        stored, always counts as a change)."""
         changed = set()
         for name in names:
             field = self._fields[name]
-            if field.type in ("one2many", "many2many"):
+            if field.type in ("one2many", "many2many") or not field.store:
                 changed.add(name)
                 continue
             for request in self:
@@ -909,26 +946,32 @@ class PaymentRequest(models.Model):
         return changed
 
     def _get_field_labels(self, names):
-        return ", ".join(sorted(self._fields[name]._description_string(self.env) for name in names))
+        return ", ".join(
+            sorted(f"{self._fields[name]._description_string(self.env)} ({name})" for name in names)
+        )
 
     @api.model
     def _check_protected_create(self, vals_list):
-        """Refuse a create that sets a field only the workflow sets (a number,
-        a reference, a state flag, a link), also through ``default_*`` keys."""
+        """Refuse a create that sets a field outside the allowlist (also
+        through ``default_*`` keys of the context, which any RPC caller
+        sets), on an order the caller may not change, or for another
+        salesperson than the order's."""
         if self._is_workflow_trusted():
             return
-        names = self._get_workflow_fields() - {"company_id", "sale_order_id"}
+        allowed = self._get_user_editable_fields() | self._get_user_create_only_fields()
         defaults = {
             key[len("default_") :]: value
             for key, value in self.env.context.items()
-            if key.startswith("default_") and key[len("default_") :] in names
+            if key.startswith("default_") and key[len("default_") :] in self._fields
         }
         for vals in vals_list:
             merged = {**defaults, **vals}
             refused = {
                 name
-                for name in names & set(merged)
-                if merged[name] and not (name == "name" and merged[name] == "/")
+                for name in merged
+                if name in self._fields
+                and name not in allowed
+                and not (name == "name" and merged[name] == "/")
             }
             if refused:
                 raise AccessError(
@@ -937,13 +980,61 @@ class PaymentRequest(models.Model):
                         fields=self._get_field_labels(refused),
                     )
                 )
+            order = self.env["sale.order"].browse(merged.get("sale_order_id") or [])
+            self._check_order_writable(order)
+            if "user_id" in merged:
+                self._check_salesperson(order, self.env["res.users"].browse(merged["user_id"] or []))
+
+    @api.model
+    def _check_order_writable(self, order):
+        """Raise an AccessError unless the caller may change ``order``: a
+        request asks the order's customer for its money."""
+        if not order:
+            return
+        try:
+            order.check_access("write")
+        except AccessError as error:
+            raise AccessError(
+                self.env._(
+                    "You cannot make a payment request for order %(order)s: you may not change that order.",
+                    order=order.sudo().name,
+                )
+            ) from error
+
+    @api.model
+    def _check_salesperson(self, order, user):
+        """Raise an AccessError when ``user`` may not be the request's
+        salesperson: the salesperson of its order, or for a request without
+        order, anyone but a salesperson limited to their own documents, who
+        can only take it themselves."""
+        if order:
+            # sudo: only the salesperson of an order the caller may change is read.
+            if user != order.sudo().user_id:
+                raise AccessError(
+                    self.env._(
+                        "The %(field)s of a payment request is the salesperson of its order "
+                        "(%(order)s): change the order's salesperson instead.",
+                        field=self._get_field_labels({"user_id"}),
+                        order=order.sudo().name,
+                    )
+                )
+        elif user and user != self.env.user and self._is_limited_salesperson():
+            raise AccessError(
+                self.env._(
+                    "You can only make payment requests of your own: you cannot set their %(field)s "
+                    "to someone else.",
+                    field=self._get_field_labels({"user_id"}),
+                )
+            )
 
     def _check_protected_write(self, vals):
-        """Refuse a write that changes a field only the workflow changes, or a
-        field the customer was told about once the request was sent."""
+        """Refuse a write that changes a field outside the allowlist, a field
+        the customer was told about once the request was sent, or the
+        salesperson of a request to someone else."""
         if self._is_workflow_trusted() or not self:
             return
-        protected = self._get_changed_fields(vals, self._get_workflow_fields() & set(vals))
+        names = {name for name in vals if name in self._fields}
+        protected = self._get_changed_fields(vals, names - self._get_user_editable_fields())
         if protected:
             raise AccessError(
                 self.env._(
@@ -952,9 +1043,9 @@ class PaymentRequest(models.Model):
                     fields=self._get_field_labels(protected),
                 )
             )
-        frozen_names = self._get_fields_frozen_once_sent() & set(vals)
+        frozen_names = self._get_fields_frozen_once_sent() & names
         if frozen_names:
-            sent = self.filtered(lambda request: request.state != "draft")
+            sent = self.filtered(lambda request: not request._is_draft())
             frozen = sent._get_changed_fields(vals, frozen_names)
             if frozen:
                 raise AccessError(
@@ -963,6 +1054,84 @@ class PaymentRequest(models.Model):
                         "change. Cancel it and make a new request instead.",
                         request=", ".join(sent.mapped("name")),
                         fields=self._get_field_labels(frozen),
+                    )
+                )
+        if "user_id" in names:
+            user = self.env["res.users"].browse(vals["user_id"] or [])
+            for request in self:
+                if request._get_changed_fields(vals, {"user_id"}):
+                    self._check_salesperson(request.sale_order_id, user)
+
+    @api.model
+    def _with_checked_links(self, records, requests):
+        """Return ``records`` in an environment allowed to link them to
+        ``requests``: the caller has checked these links."""
+        checked = self.env.context.get(CHECKED_LINKS_KEY)
+        checked = checked if isinstance(checked, frozenset) else frozenset()
+        return records.with_context(**{CHECKED_LINKS_KEY: checked | frozenset(requests.ids)})
+
+    @api.model
+    def _check_link_fields(self, records, vals_list, names):
+        """Refuse an untrusted caller's create or write of ``records`` that sets
+        one of ``names``, the fields our addons add to other models to link
+        them to requests (also through ``default_*`` keys of the context):
+        only the server links money and invoices to a request. A many2one
+        may point to a request whose link the calling code has checked (see
+        _with_checked_links)."""
+        if self._is_workflow_trusted():
+            return
+        checked = self.env.context.get(CHECKED_LINKS_KEY)
+        checked = checked if isinstance(checked, frozenset) else frozenset()
+        defaults = {}
+        if not records:
+            defaults = {
+                key[len("default_") :]: value
+                for key, value in self.env.context.items()
+                if key.startswith("default_") and key[len("default_") :] in names
+            }
+        for vals in vals_list:
+            merged = {**defaults, **vals}
+            refused = {
+                name
+                for name in names & set(merged)
+                if not (
+                    records._fields[name].type == "many2one"
+                    and (
+                        # A new record without link, or a link checked.
+                        (not records and not merged[name])
+                        or (isinstance(merged[name], int) and merged[name] in checked)
+                    )
+                )
+            }
+            if refused:
+                raise AccessError(
+                    self.env._(
+                        "You cannot set %(fields)s of %(model)s: only the payment request's "
+                        "workflow (Register Payment, Link to Payment Request, Create Invoice, "
+                        "online payment) links records to a payment request.",
+                        fields=", ".join(
+                            sorted(
+                                f"{records._fields[name]._description_string(self.env)} ({name})"
+                                for name in refused
+                            )
+                        ),
+                        model=records._description,
+                    )
+                )
+
+    def _check_can_receive_money(self):
+        """Raise a ValidationError when one of these requests is a draft or
+        cancelled: a draft asked nothing yet, a cancelled request asks nothing
+        more. No payment or journal item is linked to it, by any path; money
+        that still arrives for a cancelled request (online, by bank) is booked
+        without the link and flagged to the salesperson."""
+        # sudo: only the requests' flags are read, to refuse the link.
+        for request in self.sudo():
+            if request.is_cancelled or not request.is_sent:
+                raise ValidationError(
+                    self.env._(
+                        "Payment request %(request)s is a draft or cancelled: it cannot receive a payment.",
+                        request=request.name,
                     )
                 )
 
@@ -1034,7 +1203,7 @@ class PaymentRequest(models.Model):
         self._check_internal_user()
         self.ensure_one()
         self.check_access("write")
-        if self.state == "cancel":
+        if self.is_cancelled:
             raise UserError(self.env._("A cancelled payment request cannot be sent."))
         self._portal_ensure_token()
         template = self.env.ref("payment_request.mail_template_payment_request", raise_if_not_found=False)
@@ -1063,7 +1232,7 @@ class PaymentRequest(models.Model):
         if self.env.context.get("mark_payment_request_as_sent") and (
             self.env.su or self.env.user._is_internal()
         ):
-            self.filtered(lambda r: not r.is_sent and r.state != "cancel")._write_workflow({"is_sent": True})
+            self.filtered(lambda r: r._is_draft())._write_workflow({"is_sent": True})
         message = super().message_post(**kwargs)
         if self.env.context.get("payment_request_mail") and not self._can_render_pdf():
             self._message_log(body=self._get_pdf_unavailable_message())
@@ -1088,7 +1257,7 @@ class PaymentRequest(models.Model):
     def action_mark_sent(self):
         """Mark the request as sent without mailing it (handed over another way)."""
         self._check_internal_user()
-        self.filtered(lambda r: r.state == "draft")._write_workflow({"is_sent": True})
+        self.filtered(lambda r: r._is_draft())._write_workflow({"is_sent": True})
 
     def action_register_payment(self):
         """Open the wizard that registers a payment received for this request."""
@@ -1113,7 +1282,7 @@ class PaymentRequest(models.Model):
         # the cancel for the payment: never both.
         self._lock_for_payment()
         for request in self:
-            if request.state == "done":
+            if request._get_live_invoices():
                 raise UserError(
                     self.env._(
                         "Payment request %s is already invoiced: it cannot be cancelled.", request.name
@@ -1168,7 +1337,7 @@ class PaymentRequest(models.Model):
         """Reopen a cancelled request as a draft."""
         self._check_internal_user()
         for request in self:
-            if request.state != "cancel":
+            if not request.is_cancelled:
                 raise UserError(self.env._("Only a cancelled payment request can be reset to draft."))
         self._write_workflow({"is_cancelled": False, "is_sent": False})
 

@@ -15,6 +15,17 @@ class PaymentTransaction(models.Model):
         readonly=True,
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["payment.request"]._check_link_fields(self, vals_list, {"payment_request_ids"})
+        for vals in vals_list:
+            self._check_payment_request_payable(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env["payment.request"]._check_link_fields(self, [vals], {"payment_request_ids"})
+        return super().write(vals)
+
     @api.model
     def _compute_reference_prefix(self, *args, **values):
         """Name the transaction after the request it pays, as account_payment
@@ -30,12 +41,6 @@ class PaymentTransaction(models.Model):
             if len(requests) == len(request_ids):
                 return separator.join(requests.mapped("name"))
         return super()._compute_reference_prefix(*args, **values)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            self._check_payment_request_payable(vals)
-        return super().create(vals_list)
 
     @api.model
     def _check_payment_request_payable(self, vals):
@@ -84,11 +89,15 @@ class PaymentTransaction(models.Model):
             source_request = self.source_transaction_id.payment_id.payment_request_id
             if source_request:
                 extra_create_values.setdefault("payment_request_id", source_request.id)
-            return super()._create_payment(**extra_create_values)
+            tx = request._with_checked_links(self, source_request)
+            return super(PaymentTransaction, tx)._create_payment(**extra_create_values)
         takes_payments = request.is_sent and not request.is_cancelled
         if takes_payments:
             extra_create_values.setdefault("payment_request_id", request.id)
-        payment = super()._create_payment(**extra_create_values)
+        # The link is the one this method decided, for whoever post-processes
+        # the transaction (a cron, a user's status poll, a webhook).
+        tx = request._with_checked_links(self, request if takes_payments else request.browse())
+        payment = super(PaymentTransaction, tx)._create_payment(**extra_create_values)
         if not takes_payments:
             request._notify_payment_on_cancelled(payment)
         elif request.currency_id.compare_amounts(request.amount_residual, 0.0) < 0:

@@ -16,6 +16,21 @@ class SaleOrder(models.Model):
         compute="_compute_payment_request_stats",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["payment.request"]._check_link_fields(self, vals_list, self._get_payment_request_fields())
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env["payment.request"]._check_link_fields(self, [vals], self._get_payment_request_fields())
+        return super().write(vals)
+
+    @api.model
+    def _get_payment_request_fields(self):
+        """Return the fields payment_request adds to orders: requests are made
+        and changed in their own form, never through the order."""
+        return {"payment_request_ids", "payment_request_count", "payment_request_amount_residual"}
+
     @api.depends("payment_request_ids.amount_due")
     def _compute_payment_request_stats(self):
         data = self.env["payment.request"]._read_group(
@@ -83,9 +98,9 @@ class SaleOrder(models.Model):
     def _cancel_payment_requests(self):
         # sudo: the user may cancel the order (the caller's own right); its
         # requests follow the order, whoever their salesperson is.
-        requests = self.sudo().payment_request_ids.filtered(lambda r: r.state != "cancel")
+        requests = self.sudo().payment_request_ids.filtered(lambda r: not r.is_cancelled)
         requests._lock_for_payment()
-        blocking = requests.filtered(lambda r: r.state == "done" or any(r._get_money_received()))
+        blocking = requests.filtered(lambda r: r._get_live_invoices() or any(r._get_money_received()))
         if blocking:
             raise UserError(
                 self.env._(

@@ -180,7 +180,9 @@ class PaymentRequestInvoice(models.TransientModel):
         bodies = {}
         for order, requests in requests_by_order.items():
             invoice = invoice_by_order[order]
-            invoice.payment_request_ids = [fields.Command.link(r.id) for r in requests]
+            # sudo: the invoice was just made from these requests, which the
+            # wizard checked; the link itself is protected from plain writes.
+            invoice.sudo().payment_request_ids = [fields.Command.link(r.id) for r in requests]
             bodies[invoice.id] = escape(
                 self.env._(
                     "Invoice created from payment requests %(requests)s.",

@@ -179,7 +179,12 @@ class PaymentRequestRegister(models.TransientModel):
         }
 
     def _init_payments(self, vals_list):
-        return self.env["account.payment"].create(vals_list)
+        # The request's state, amount and the user's rights were checked
+        # (_check_payment_allowed): the payment may be linked to it.
+        Payment = self.env["payment.request"]._with_checked_links(
+            self.env["account.payment"], self.payment_request_id
+        )
+        return Payment.create(vals_list)
 
     def _post_payments(self, payments):
         payments.action_post()

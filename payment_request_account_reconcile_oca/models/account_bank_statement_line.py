@@ -378,11 +378,9 @@ class AccountBankStatementLine(models.Model):
         Request = self.env["payment.request"]
         requests = Request.browse(self._get_reconcile_payment_request_ids(data))
         linked_before = self._get_payment_request_entry_links()
-        # Lines of the entry itself (booked by the link wizard) are recreated.
-        entry_line_ids = set(self.move_id.line_ids.ids)
         new_requests = Request.browse(
             self._get_reconcile_payment_request_ids(
-                [line for line in data if line.get("id") not in entry_line_ids]
+                [line for line in data if not self._is_payment_request_entry_line(line)]
             )
         )
         if requests:
@@ -391,7 +389,11 @@ class AccountBankStatementLine(models.Model):
             # Before reconciling: keep mode leaves the suspense line, whose
             # partner cannot change once it is reconciled.
             self.partner_id = requests.commercial_partner_id
-        result = super().reconcile_bank_line()
+        # Every request the proposal tags was checked above: the new ones as a
+        # link, those the entry already pays as they stand.
+        result = super(
+            AccountBankStatementLine, Request._with_checked_links(self, requests)
+        ).reconcile_bank_line()
         for request in new_requests:
             request.message_post(
                 body=self.env._(
@@ -402,6 +404,22 @@ class AccountBankStatementLine(models.Model):
             )
         self._post_payment_request_unlinked(linked_before - requests)
         return result
+
+    def _is_payment_request_entry_line(self, line):
+        """Tell whether proposal ``line`` is an item of the statement entry
+        booked for the same request as it says (recreated as it is, not a
+        new link): its id and its request are both checked against the
+        entry, since the client sends the proposal."""
+        request_id = line.get(REQUEST_KEY) or line.get(MATCHED_REQUEST_KEY)
+        if not request_id or not line.get("id"):
+            return False
+        entry_line = self.move_id.line_ids.filtered(lambda aml: aml.id == line["id"])
+        if not entry_line:
+            return False
+        if line.get(REQUEST_KEY):
+            return entry_line.payment_request_id.id == request_id
+        matched = entry_line.matched_debit_ids.debit_move_id | entry_line.matched_credit_ids.credit_move_id
+        return request_id in matched.move_id.origin_payment_id.payment_request_id.ids
 
     def unreconcile_bank_line(self):
         self.ensure_one()
@@ -434,7 +452,9 @@ class AccountBankStatementLine(models.Model):
         booked_lines = self._get_payment_request_keep_moves().line_ids.filtered("payment_request_id")
         result = super()._unreconcile_bank_line_keep()
         # The entry is reversed, not deleted: its lines no longer pay the request.
-        booked_lines.payment_request_id = False
+        # sudo: the link is protected from plain writes; the user may
+        # unreconcile this line (the widget did it above).
+        booked_lines.sudo().payment_request_id = False
         return result
 
     def _compute_payment_request_line_ids(self):

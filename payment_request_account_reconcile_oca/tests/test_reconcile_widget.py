@@ -1,3 +1,5 @@
+import copy
+
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
@@ -566,3 +568,48 @@ class TestReconcileWidget(ReconcileWidgetCommon):
         self.assertFalse(st_line.is_reconciled)
         self.assertFalse(st_line.move_id.line_ids.filtered("payment_request_id"))
         self.assertEqual(request.state, "sent")
+
+
+@tagged("post_install", "-at_install")
+class TestReconcileWidgetTamperedProposal(ReconcileWidgetCommon):
+    """Issue 23, item 10: the client sends the proposal; a line with the id of
+    an item of the statement entry is checked like any other."""
+
+    def tampered(self, st_line, from_request, to_request):
+        info = copy.deepcopy(st_line.reconcile_data_info)
+        tagged_lines = [line for line in info["data"] if line.get("payment_request_id") == from_request.id]
+        self.assertTrue(tagged_lines and all(line.get("id") for line in tagged_lines))
+        for line in tagged_lines:
+            line["payment_request_id"] = to_request.id
+        st_line.reconcile_data_info = info
+        return st_line
+
+    def test_existing_entry_line_retagged_to_a_cancelled_request(self):
+        linked = self.create_request(amount=200.0)
+        cancelled = self.create_request(amount=300.0)
+        cancelled.action_cancel()
+        st_line = self.create_st_line(550.0, "Betaling")
+        st_line._link_payment_requests(linked)
+        self.tampered(st_line, linked, cancelled)
+        with self.assertRaisesRegex(UserError, cancelled.name):
+            st_line.reconcile_bank_line()
+        self.assertFalse(cancelled.received_line_ids)
+        self.assertEqual(cancelled.amount_paid, 0.0)
+        self.assertEqual(linked.amount_paid, 200.0)
+
+    def test_existing_entry_line_retagged_to_another_company_request(self):
+        company_b = self.setup_other_company(name="Company B")["company"]
+        request_b = (
+            self.env["payment.request"]
+            .with_company(company_b)
+            .create({"partner_id": self.partner_a.id, "amount": 300.0, "company_id": company_b.id})
+        )
+        request_b.action_mark_sent()
+        linked = self.create_request(amount=200.0)
+        st_line = self.create_st_line(550.0, "Betaling")
+        st_line._link_payment_requests(linked)
+        self.tampered(st_line, linked, request_b)
+        with self.assertRaises(UserError):
+            st_line.reconcile_bank_line()
+        self.assertFalse(request_b.sudo().received_line_ids)
+        self.assertEqual(linked.amount_paid, 200.0)
