@@ -17,6 +17,7 @@ __all__ = [
     "GROUPS",
     "IS_19",
     "JSONRPC",
+    "MAIL_SERVER_CONNECT",
     "RESET_TO_DRAFT_UNRECONCILES",
     "SALE_LINE_TAXES",
     "SERIES",
@@ -41,6 +42,9 @@ GROUPS = "group_ids" if IS_19 else "groups_id"
 RESET_TO_DRAFT_UNRECONCILES = not IS_19
 #: The route type of a JSON-RPC controller ("json" is a deprecated alias on 19.0).
 JSONRPC = "jsonrpc" if IS_19 else "json"
+#: The ir.mail_server method mail.mail.send() opens its SMTP session with
+#: (connect on 18.0, _connect__ on 19.0).
+MAIL_SERVER_CONNECT = "_connect__" if IS_19 else "connect"
 
 
 def sql_constraints(*constraints):
