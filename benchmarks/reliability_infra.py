@@ -15,6 +15,7 @@ SMTP server of its own, both on loopback, both faults can be injected into.
 
 import email
 import getpass
+import logging
 import os
 import pwd
 import shutil
@@ -25,6 +26,9 @@ import time
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
+
+# aiosmtpd logs every SMTP command at INFO: the run counts them itself.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 def _pg_bindir():
@@ -132,18 +136,17 @@ class PgInstance:
     def is_running(self):
         return self._run(self.bindir / "pg_ctl", "-D", self.data, "status", check=False).returncode == 0
 
-    def psql(self, sql, database="postgres"):
+    def psql(self, sql, database="postgres", tuples=False):
+        """Run ``sql``; return its output (rows only with ``tuples``)."""
         env = dict(os.environ, **self.environ)
+        options = ["-A", "-t"] if tuples else []
         return subprocess.run(
-            ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", database, "-c", sql],
+            ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", *options, "-d", database, "-c", sql],
             check=True,
             capture_output=True,
             text=True,
             env=env,
-        )
-
-    def recreate_database(self, name):
-        self.psql(f'DROP DATABASE IF EXISTS "{name}"')
+        ).stdout
 
 
 class _Recorder:

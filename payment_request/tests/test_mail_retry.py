@@ -56,7 +56,7 @@ class TestMailRetry(PaymentRequestCommon, MockEmail):
 
             # Odoo's mail queue alone leaves the failed mail where it is.
             with self.mock_mail_gateway(mail_unlink_sent=False):
-                self.env["mail.mail"].process_email_queue(ids=(mail | other_mail).ids)
+                self.env["mail.mail"].process_email_queue((mail | other_mail).ids)
             self.assertFalse(self._mails)
             self.assertEqual(mail.state, "exception")
 
@@ -65,7 +65,7 @@ class TestMailRetry(PaymentRequestCommon, MockEmail):
             self.assertEqual(mail.state, "outgoing")
             self.assertEqual(other_mail.state, "exception", "not a mail server failure: left for a person")
             with self.mock_mail_gateway(mail_unlink_sent=False):
-                self.env["mail.mail"].process_email_queue(ids=(mail | other_mail).ids)
+                self.env["mail.mail"].process_email_queue((mail | other_mail).ids)
             self.assertEqual(len(self._mails), 1, "delivered once, when the server is back")
             self.assertEqual(self._mails[0]["email_to"], [mail.email_to or request.partner_id.email_formatted])
             self.assertEqual(mail.state, "sent")
