@@ -103,7 +103,9 @@ def parse_args(argv):
     )
     parser.add_argument("--pg-dir", required=True, help="directory of the run's own PostgreSQL cluster")
     parser.add_argument("--pg-port", type=int, help="its port (default: the last of --ports + 1)")
-    parser.add_argument("--smtp-port", type=int, help="the SMTP server's port (default: the last of --ports + 2)")
+    parser.add_argument(
+        "--smtp-port", type=int, help="the SMTP server's port (default: the last of --ports + 2)"
+    )
     parser.add_argument(
         "--requests",
         default="60,120,80,60",
@@ -112,7 +114,9 @@ def parse_args(argv):
     parser.add_argument(
         "--calls", type=int, default=60, help="payment calls of each of the first three phases (default: 60)"
     )
-    parser.add_argument("--rate", type=float, default=10.0, help="payment calls started per second (default: 10)")
+    parser.add_argument(
+        "--rate", type=float, default=10.0, help="payment calls started per second (default: 10)"
+    )
     parser.add_argument("--clients", type=int, default=8, help="concurrent JSON-RPC clients (default: 8)")
     parser.add_argument("--malformed", type=int, default=200, help="malformed calls (default: 200)")
     parser.add_argument("--holders", type=int, default=50, help="concurrent portal payments (default: 50)")
@@ -121,7 +125,9 @@ def parse_args(argv):
         "--timeout", type=int, default=180, help="seconds each phase may wait for its work (default: 180)"
     )
     parser.add_argument(
-        "--fresh", action="store_true", help="install the modules even when a template of the same install is kept"
+        "--fresh",
+        action="store_true",
+        help="install the modules even when a template of the same install is kept",
     )
     parser.add_argument("--results", help="write the figures of every phase to this JSON file")
     parser.add_argument(
@@ -206,7 +212,9 @@ def set_up(env, args, base_url, smtp_port):
     tx_cron = env.ref("payment.cron_post_process_payment_tx")
     far = fields.Datetime.now() + timedelta(days=365)
     kept = reminder_cron | mail_cron | retry_cron | tx_cron
-    env["ir.cron"].with_context(active_test=False).search([("id", "not in", kept.ids)]).write({"active": False})
+    env["ir.cron"].with_context(active_test=False).search([("id", "not in", kept.ids)]).write(
+        {"active": False}
+    )
     kept.write({"active": True, "nextcall": far})
     second_cron = reminder_cron.copy({"name": "Payment requests: reminders (second job)", "nextcall": far})
     second_cron.active = True
@@ -501,7 +509,9 @@ class Client:
 
 
 def register_payment(client, request_id, **values):
-    wizard_id = client.call("payment.request.register", "create", {"payment_request_id": request_id, **values})
+    wizard_id = client.call(
+        "payment.request.register", "create", {"payment_request_id": request_id, **values}
+    )
     client.call("payment.request.register", "action_register_payment", [wizard_id])
 
 
@@ -709,7 +719,9 @@ def check_reminders(db, smtp, data, due_ids):
     counts = delivered_to(smtp, emails.values())
     not_once = [rid for rid, count, messages in rows if count != 1 or messages != 1]
     if not_once:
-        failures.append(f"{len(not_once)} of {len(due_ids)} requests not reminded exactly once: {not_once[:5]}")
+        failures.append(
+            f"{len(not_once)} of {len(due_ids)} requests not reminded exactly once: {not_once[:5]}"
+        )
     undelivered = [rid for rid, email in emails.items() if counts.get(email, 0) == 0]
     twice = [rid for rid, email in emails.items() if counts.get(email, 0) > 1]
     if undelivered:
@@ -827,7 +839,12 @@ class Run:
 
     def clients(self):
         return [
-            Client(self.servers.http_port(index), self.args.database, self.data["company_id"], self.data["user_id"])
+            Client(
+                self.servers.http_port(index),
+                self.args.database,
+                self.data["company_id"],
+                self.data["user_id"],
+            )
             for index in (0, 1)
         ]
 
@@ -951,13 +968,17 @@ class Run:
 
         # The mail server does not listen: the mail queue marks the mails failed.
         self.db.trigger([self.data["mail_cron"]])
-        wait_until(lambda: failed_mails() >= len(due_ids), 60, wake=lambda: self.db.trigger([self.data["mail_cron"]]))
+        wait_until(
+            lambda: failed_mails() >= len(due_ids), 60, wake=lambda: self.db.trigger([self.data["mail_cron"]])
+        )
         not_listening = failed_mails()
         # Then it answers 421: the retry job queues them again, they fail again.
         self.smtp.refuse()
         self.db.trigger([self.data["retry_cron"]])
         time.sleep(5)
-        wait_until(lambda: failed_mails() >= len(due_ids), 60, wake=lambda: self.db.trigger([self.data["mail_cron"]]))
+        wait_until(
+            lambda: failed_mails() >= len(due_ids), 60, wake=lambda: self.db.trigger([self.data["mail_cron"]])
+        )
         refusals = self.smtp._refuser.refused if self.smtp._refuser else 0
         delivered_while_down = len(self.smtp.snapshot())
         # Back: the next retry delivers them, once.
@@ -996,7 +1017,8 @@ class Run:
             "string_agg(state, '' ORDER BY id) FROM payment_request",
             "account_payment": "SELECT count(*), max(write_date)::text FROM account_payment",
             "account_move": "SELECT count(*), max(write_date)::text FROM account_move",
-            "account_move_line": "SELECT count(*), sum(balance), max(write_date)::text FROM account_move_line",
+            "account_move_line": "SELECT count(*), sum(balance), max(write_date)::text "
+            "FROM account_move_line",
             "account_partial_reconcile": "SELECT count(*) FROM account_partial_reconcile",
             "payment_transaction": "SELECT count(*), max(write_date)::text FROM payment_transaction",
             "statement_lines": "SELECT count(*), count(*) FILTER (WHERE is_reconciled) "
@@ -1032,7 +1054,9 @@ class Run:
             if token is not ...:
                 params["access_token"] = token
             params.update(values)
-            return lambda _client, public: public.route(f"/my/payment_requests/{request_id}/transaction", params)
+            return lambda _client, public: public.route(
+                f"/my/payment_requests/{request_id}/transaction", params
+            )
 
         unknown = 2_000_000_000
         kinds = [
@@ -1071,7 +1095,10 @@ class Run:
         started = time.monotonic()
         before = self.fingerprint()
         clients = self.clients()
-        public = [Client(self.servers.http_port(i), self.args.database, self.data["company_id"], None) for i in (0, 1)]
+        public = [
+            Client(self.servers.http_port(i), self.args.database, self.data["company_id"], None)
+            for i in (0, 1)
+        ]
         results = {}
         lock = threading.Lock()
 
@@ -1081,7 +1108,9 @@ class Run:
                 function(clients[server], public[server])
                 outcome = "accepted"
             except RpcError as error:
-                outcome = error.name if error.name in BUSINESS_ERRORS else f"not a business error: {error.name}"
+                outcome = (
+                    error.name if error.name in BUSINESS_ERRORS else f"not a business error: {error.name}"
+                )
             except Exception as error:
                 outcome = f"not a business error: {error!r}"
             with lock:
@@ -1127,7 +1156,9 @@ class Run:
     def holders_phase(self):
         started = time.monotonic()
         data = self.data
-        public = [Client(self.servers.http_port(i), self.args.database, data["company_id"], None) for i in (0, 1)]
+        public = [
+            Client(self.servers.http_port(i), self.args.database, data["company_id"], None) for i in (0, 1)
+        ]
         holders = [data["holders"][index % len(data["holders"])] for index in range(self.args.holders)]
         outcomes = []
         lock = threading.Lock()
@@ -1156,11 +1187,17 @@ class Run:
                 # The customer's card is charged: the provider says done.
                 client.route(
                     "/payment/demo/simulate_payment",
-                    {"reference": processing["reference"], "payment_details": "4242", "simulated_state": "done"},
+                    {
+                        "reference": processing["reference"],
+                        "payment_details": "4242",
+                        "simulated_state": "done",
+                    },
                 )
                 outcome = "paid"
             except RpcError as error:
-                outcome = "refused" if error.name in REFUSALS else f"error {error.name}: {error.message[:200]}"
+                outcome = (
+                    "refused" if error.name in REFUSALS else f"error {error.name}: {error.message[:200]}"
+                )
             except Exception as error:
                 outcome = f"error {error!r}"
             with lock:
@@ -1189,7 +1226,9 @@ class Run:
             rows = []
             for request in env["payment.request"].browse(request_ids):
                 accepted = sum(
-                    tx.amount for tx in request.transaction_ids if tx.state in ("pending", "authorized", "done")
+                    tx.amount
+                    for tx in request.transaction_ids
+                    if tx.state in ("pending", "authorized", "done")
                 )
                 rows.append((request.name, request.amount, accepted, request.amount_paid))
             return rows
@@ -1304,7 +1343,10 @@ def print_table(rows):
             if key not in ("phase", "injected", "when", "failures", "seconds")
         )
         result = "FAILED" if row["failures"] else "ok"
-        print(f"| {row['phase']} | {row['injected']} | {row['when']} | {figures} | {row['seconds']} | {result} |")
+        print(
+            f"| {row['phase']} | {row['injected']} | {row['when']} | {figures} | "
+            f"{row['seconds']} | {result} |"
+        )
 
 
 def main(argv=None):
@@ -1340,9 +1382,7 @@ def main(argv=None):
         db = Database(args.database)
         sizes = args.requests.replace(",", "/")
         progress(f"setting up {sizes} due requests, {args.calls // 2} payment targets per phase")
-        data = db.run(
-            lambda env: set_up(env, args, f"http://127.0.0.1:{ports[0]}", smtp.port)
-        )
+        data = db.run(lambda env: set_up(env, args, f"http://127.0.0.1:{ports[0]}", smtp.port))
         servers = Servers(args, ports, pg, log_dir, data_dir)
         servers.start(0)
         servers.start(1)
@@ -1352,12 +1392,24 @@ def main(argv=None):
         progress("both servers answer")
         run = Run(args, db, servers, smtp, pg, data)
         phases = [
-            ("baseline", lambda: run.reminder_phase("baseline", "none: two servers, both reminder jobs, payment calls")),
-            ("kill", lambda: run.reminder_phase("kill", "kill -9 of server 2 (master, workers)", fault=run.kill_server)),
+            (
+                "baseline",
+                lambda: run.reminder_phase(
+                    "baseline", "none: two servers, both reminder jobs, payment calls"
+                ),
+            ),
+            (
+                "kill",
+                lambda: run.reminder_phase(
+                    "kill", "kill -9 of server 2 (master, workers)", fault=run.kill_server
+                ),
+            ),
             (
                 "pg_restart",
                 lambda: run.reminder_phase(
-                    "pg_restart", "PostgreSQL stopped as in a crash (immediate), started", fault=run.restart_postgres
+                    "pg_restart",
+                    "PostgreSQL stopped as in a crash (immediate), started",
+                    fault=run.restart_postgres,
                 ),
             ),
             ("smtp", run.smtp_phase),

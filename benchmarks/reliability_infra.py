@@ -43,7 +43,9 @@ def _pg_bindir():
 
 def _pg_config_bindir():
     try:
-        return subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=True).stdout.strip()
+        return subprocess.run(
+            ["pg_config", "--bindir"], capture_output=True, text=True, check=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
 
@@ -119,7 +121,17 @@ class PgInstance:
             "-c shared_buffers=128MB"
         )
         self._run(
-            self.bindir / "pg_ctl", "-D", self.data, "-l", self.logfile, "-o", options, "-w", "-t", "60", "start"
+            self.bindir / "pg_ctl",
+            "-D",
+            self.data,
+            "-l",
+            self.logfile,
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "start",
         )
 
     def stop(self, mode="fast"):
