@@ -86,6 +86,7 @@ BUSINESS_ERRORS = (
     "odoo.exceptions.AccessError",
     "odoo.exceptions.MissingError",
     "odoo.exceptions.AccessDenied",
+    "werkzeug.exceptions.NotFound",
 )
 MODULES = "payment_request,l10n_be,payment_demo"
 MAX_ATTEMPTS = 30
@@ -115,9 +116,10 @@ def parse_args(argv):
         "--calls", type=int, default=60, help="payment calls of each of the first three phases (default: 60)"
     )
     parser.add_argument(
-        "--rate", type=float, default=10.0, help="payment calls started per second (default: 10)"
+        "--rate", type=float, default=5.0, help="payment calls started per second (default: 5)"
     )
     parser.add_argument("--clients", type=int, default=8, help="concurrent JSON-RPC clients (default: 8)")
+    parser.add_argument("--batch", type=int, default=20, help="requests per reminder batch (default: 20)")
     parser.add_argument("--malformed", type=int, default=200, help="malformed calls (default: 200)")
     parser.add_argument("--holders", type=int, default=50, help="concurrent portal payments (default: 50)")
     parser.add_argument("--holder-requests", type=int, default=10, help="requests they pay (default: 10)")
@@ -218,6 +220,8 @@ def set_up(env, args, base_url, smtp_port):
     kept.write({"active": True, "nextcall": far})
     second_cron = reminder_cron.copy({"name": "Payment requests: reminders (second job)", "nextcall": far})
     second_cron.active = True
+    # Batches of 20 (200 by default): each job commits often, a kill finds a batch in flight.
+    (reminder_cron | second_cron).code = f"model._cron_send_reminders(batch_size={args.batch})"
 
     sizes = [int(size) for size in args.requests.split(",")]
     if len(sizes) != len(REMINDER_PHASES):
@@ -884,15 +888,21 @@ class Run:
         log = CallLog()
         self.enable_reminders(due_ids)
         self.db.trigger(self.data["reminder_crons"])
+        # The calls start once the reminder jobs run (their first batch committed).
+        wait_until(lambda: count_reminded(self.db, due_ids) > 0, self.args.timeout, 0.2)
         clients = self.clients()
         calls = threading.Thread(target=fire_payment_calls, args=(clients, targets, self.args, log))
         calls.start()
         when = "no fault"
         if fault:
-            # Mid-run: once a fifth of the reminders is committed, calls in flight.
-            wait_until(lambda: count_reminded(self.db, due_ids) >= len(due_ids) // 5, self.args.timeout, 0.2)
+            # Mid-run: calls in flight, reminder batches in flight.
+            time.sleep(min(3.0, self.args.calls / self.args.rate / 4))
             reminded = count_reminded(self.db, due_ids)
-            when = f"{reminded}/{len(due_ids)} reminded, {len(log.outcomes)}/{self.args.calls} calls answered"
+            in_flight = self.locked_by_batches(due_ids)
+            when = (
+                f"{reminded}/{len(due_ids)} reminded, {in_flight} locked by a batch in flight, "
+                f"{len(log.outcomes)}/{self.args.calls} calls answered"
+            )
             when += fault()
         calls.join()
         reminders = self.data["reminder_crons"]
@@ -922,6 +932,29 @@ class Run:
         if name == "baseline" and log.errors:
             failures.append(f"{len(log.errors)} errors without a fault: {log.errors[:3]}")
         self.report(name, injected, when, figures, failures, started)
+
+    def locked_by_batches(self, due_ids):
+        """How many due requests a reminder batch holds now (row locked, not
+        committed): FOR SHARE skips the rows a batch locked FOR NO KEY UPDATE."""
+
+        def count(env):
+            env.cr.execute(
+                "SELECT count(*) FROM payment_request WHERE id IN %s AND reminder_count = 0",
+                [tuple(due_ids)],
+            )
+            waiting = env.cr.fetchone()[0]
+            env.cr.execute(
+                """
+                SELECT count(*) FROM (
+                    SELECT id FROM payment_request WHERE id IN %s AND reminder_count = 0
+                       FOR SHARE SKIP LOCKED
+                ) free
+                """,
+                [tuple(due_ids)],
+            )
+            return waiting - env.cr.fetchone()[0]
+
+        return self.db.run(count)
 
     def kill_server(self):
         killed = self.servers.kill(1)
@@ -980,7 +1013,8 @@ class Run:
             lambda: failed_mails() >= len(due_ids), 60, wake=lambda: self.db.trigger([self.data["mail_cron"]])
         )
         refusals = self.smtp._refuser.refused if self.smtp._refuser else 0
-        delivered_while_down = len(self.smtp.snapshot())
+        emails = customer_emails(self.db, due_ids)
+        delivered_while_down = sum(delivered_to(self.smtp, emails.values()).values())
         # Back: the next retry delivers them, once.
         self.smtp.up()
         self.deliver(due_ids, self.args.timeout)
@@ -988,6 +1022,8 @@ class Run:
         figures, failures = check_reminders(self.db, self.smtp, self.data, due_ids)
         unbalanced, book_failures = check_books(self.db)
         failures += book_failures
+        if delivered_while_down:
+            failures.append(f"{delivered_while_down} mails delivered while the SMTP server refused them")
         when = (
             f"mail queue run while down: {not_listening} mails failed (connection refused), "
             f"then {refusals} connections answered 421"
@@ -1001,7 +1037,7 @@ class Run:
                 **figures,
                 "failed while down": not_listening,
                 "421 answers": refusals,
-                "delivered total": delivered_while_down,
+                "delivered while refused": delivered_while_down,
                 "unbalanced": unbalanced,
             },
             failures,
@@ -1102,17 +1138,38 @@ class Run:
         results = {}
         lock = threading.Lock()
 
+        transport_errors = []
+
         def send(number, label, function):
             server = number % 2
-            try:
-                function(clients[server], public[server])
-                outcome = "accepted"
-            except RpcError as error:
-                outcome = (
-                    error.name if error.name in BUSINESS_ERRORS else f"not a business error: {error.name}"
-                )
-            except Exception as error:
-                outcome = f"not a business error: {error!r}"
+            for _attempt in range(5):
+                try:
+                    function(clients[server], public[server])
+                    outcome = "accepted"
+                except RpcError as error:
+                    outcome = (
+                        error.name if error.name in BUSINESS_ERRORS else f"not a business error: {error.name}"
+                    )
+                    if error.name.startswith(("psycopg2.OperationalError", "psycopg2.InterfaceError")):
+                        # The database connection, not the input: a client tries again.
+                        transport_errors.append(outcome)
+                        server = 1 - server
+                        continue
+                except urllib.error.HTTPError as error:
+                    if error.code == 404:
+                        # No route for such a URL (an id that is not a number): refused.
+                        outcome = "werkzeug.exceptions.NotFound"
+                    else:
+                        outcome = f"not a business error: HTTP {error.code}"
+                        transport_errors.append(outcome)
+                        server = 1 - server
+                        continue
+                except Exception as error:
+                    outcome = f"not a business error: {error!r}"
+                    transport_errors.append(outcome)
+                    server = 1 - server
+                    continue
+                break
             with lock:
                 results.setdefault(label, []).append(outcome)
 
@@ -1146,6 +1203,7 @@ class Run:
                 "refused with a business error": refused,
                 "by error": ", ".join(f"{name} {count}" for name, count in sorted(by_error.items())),
                 "tables changed": len(changed),
+                "errors returned": len(transport_errors),
             },
             failures,
             started,
@@ -1212,7 +1270,7 @@ class Run:
             return self.db.sql(
                 """
                 SELECT count(*) FROM payment_transaction tx
-                  JOIN payment_request_transaction_rel rel ON rel.payment_transaction_id = tx.id
+                  JOIN payment_request_transaction_rel rel ON rel.transaction_id = tx.id
                  WHERE rel.payment_request_id IN %s AND tx.state = 'done' AND NOT tx.is_post_processed
                 """,
                 [request_ids],

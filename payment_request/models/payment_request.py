@@ -1,4 +1,5 @@
 import logging
+import math
 from datetime import timedelta
 
 from psycopg2 import errors as pg_errors
@@ -1296,6 +1297,8 @@ class PaymentRequest(models.Model):
         if not self._has_to_be_paid():
             raise ValidationError(self.env._("Payment request %s has nothing left to be paid.", self.name))
         currency = self.currency_id
+        if amount and not math.isfinite(amount):
+            raise ValidationError(self.env._("The amount to pay is not a number."))
         if not amount or currency.compare_amounts(amount, 0.0) <= 0:
             raise ValidationError(self.env._("The amount to pay must be above zero."))
         if currency.compare_amounts(amount, self.amount_residual) > 0:
