@@ -484,7 +484,8 @@ def rpc(url, params, timeout=120):
         answer = json.loads(response.read())
     if "error" in answer:
         raise RpcError(answer["error"])
-    return answer["result"]
+    # Odoo leaves "result" out when a route returns None.
+    return answer.get("result")
 
 
 class Client:
@@ -788,7 +789,9 @@ def check_books(db):
 
     def locks(env):
         # Nothing runs now: any row still locked belongs to a dead transaction.
-        # A job that just woke up with nothing to do holds its row a moment.
+        # READ COMMITTED: lock what is there now, whatever changed since the
+        # snapshot. A job that just woke up with nothing to do holds its row a moment.
+        env.cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
         env.cr.execute("SET LOCAL lock_timeout = '5s'")
         try:
             env.cr.execute("SELECT id FROM payment_request FOR UPDATE")
@@ -840,6 +843,7 @@ class Run:
         self.data = data
         self.rows = []
         self.failed = False
+        self.phase_log_offset = 0
 
     def clients(self):
         return [
@@ -886,6 +890,7 @@ class Run:
         due_ids = self.data["due"][name]
         targets = self.data["targets"][name]
         log = CallLog()
+        self.phase_log_offset = self.log_size(1)
         self.enable_reminders(due_ids)
         self.db.trigger(self.data["reminder_crons"])
         # The calls start once the reminder jobs run (their first batch committed).
@@ -897,13 +902,10 @@ class Run:
         if fault:
             # Mid-run: calls in flight, reminder batches in flight.
             time.sleep(min(3.0, self.args.calls / self.args.rate / 4))
-            reminded = count_reminded(self.db, due_ids)
-            in_flight = self.locked_by_batches(due_ids)
-            when = (
-                f"{reminded}/{len(due_ids)} reminded, {in_flight} locked by a batch in flight, "
+            when = fault(
+                lambda: f"{count_reminded(self.db, due_ids)}/{len(due_ids)} reminded, "
                 f"{len(log.outcomes)}/{self.args.calls} calls answered"
             )
-            when += fault()
         calls.join()
         reminders = self.data["reminder_crons"]
         done = wait_until(
@@ -933,48 +935,50 @@ class Run:
             failures.append(f"{len(log.errors)} errors without a fault: {log.errors[:3]}")
         self.report(name, injected, when, figures, failures, started)
 
-    def locked_by_batches(self, due_ids):
-        """How many due requests a reminder batch holds now (row locked, not
-        committed): FOR SHARE skips the rows a batch locked FOR NO KEY UPDATE."""
+    def batch_in_flight(self, index, offset):
+        """Whether server ``index``'s log, from ``offset``, shows a reminder
+        batch started and not done: its cron worker is inside a batch."""
+        path = self.servers.log_dir / f"reliability-server-{index + 1}.log"
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            handle.seek(offset)
+            lines = [line for line in handle if "Payment requests: " in line and "reminders" in line]
+        # 18.0 logs each batch (starting, done in); 19.0 the job (starting, then its status and #loop).
+        events = [line for line in lines if ") starting" in line or ") done in" in line or "(#loop" in line]
+        return bool(events) and ") starting" in events[-1]
 
-        def count(env):
-            env.cr.execute(
-                "SELECT count(*) FROM payment_request WHERE id IN %s AND reminder_count = 0",
-                [tuple(due_ids)],
-            )
-            waiting = env.cr.fetchone()[0]
-            env.cr.execute(
-                """
-                SELECT count(*) FROM (
-                    SELECT id FROM payment_request WHERE id IN %s AND reminder_count = 0
-                       FOR SHARE SKIP LOCKED
-                ) free
-                """,
-                [tuple(due_ids)],
-            )
-            return waiting - env.cr.fetchone()[0]
+    def log_size(self, index):
+        path = self.servers.log_dir / f"reliability-server-{index + 1}.log"
+        return path.stat().st_size if path.exists() else 0
 
-        return self.db.run(count)
-
-    def kill_server(self):
+    def kill_server(self, state):
+        """Kill server 2 while its cron worker is inside a reminder batch (up
+        to 20 s of waiting for one), calls in flight."""
+        deadline = time.monotonic() + 20
+        while not self.batch_in_flight(1, self.phase_log_offset) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        in_batch = self.batch_in_flight(1, self.phase_log_offset)
+        when = state()
         killed = self.servers.kill(1)
         down_since = time.monotonic()
-        progress(f"killed server 2: {killed} processes (SIGKILL)")
+        progress(f"killed server 2: {killed} processes (SIGKILL), inside a reminder batch: {in_batch}")
         time.sleep(2)
         self.servers.start(1)
         if not self.servers.wait_up(1):
             raise SystemExit("server 2 did not come back")
-        # The killed job's batch was never committed: its trigger stays, and the
-        # scheduler's next run (woken now rather than at its next poll) does it.
+        # The killed batch was never committed: its rows are free again, its
+        # job's trigger stays, and the next run (woken now rather than at the
+        # scheduler's next poll) does it.
         self.db.trigger(self.data["reminder_crons"])
-        return f"; {killed} processes killed, back after {time.monotonic() - down_since:.0f} s"
+        batch = "inside a reminder batch" if in_batch else "its cron worker between batches"
+        return f"{when}; {killed} processes killed, {batch}; back after {time.monotonic() - down_since:.0f} s"
 
-    def restart_postgres(self):
+    def restart_postgres(self, state):
+        when = state()
         down = self.pg.restart("immediate")
         odoo.sql_db.close_all()
         progress(f"PostgreSQL restarted (immediate stop) in {down:.1f} s")
         self.db.trigger(self.data["reminder_crons"])
-        return f"; PostgreSQL down {down:.1f} s"
+        return f"{when}; PostgreSQL down {down:.1f} s"
 
     def smtp_phase(self):
         started = time.monotonic()
