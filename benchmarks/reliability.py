@@ -131,6 +131,11 @@ def parse_args(argv):
         action="store_true",
         help="install the modules even when a template of the same install is kept",
     )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="copy the kept template even if the addon changed (a Python-only change, while developing)",
+    )
     parser.add_argument("--results", help="write the figures of every phase to this JSON file")
     parser.add_argument(
         "--with-pdf",
@@ -1343,7 +1348,8 @@ def install_key():
     digest = hashlib.sha1(f"{odoo.release.version}|{MODULES}".encode())
     addon = HERE.parent / "payment_request"
     for path in sorted(addon.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
+        skipped = {"__pycache__", "tests", "readme", "static"}
+        if path.is_file() and not skipped & set(path.relative_to(addon).parts):
             digest.update(str(path.relative_to(addon)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
@@ -1363,6 +1369,8 @@ def install(args, pg, data_dir, log_dir):
             f"SELECT datname FROM pg_database WHERE datname LIKE '{args.database}_tpl_%'", tuples=True
         ).split()
     ]
+    if args.reuse and templates and not args.fresh:
+        template = templates[0]
     if template in templates and not args.fresh:
         progress(f"database {args.database} copied from {template} (same Odoo and addon files)")
         pg.psql(f'CREATE DATABASE "{args.database}" TEMPLATE "{template}"')
