@@ -118,6 +118,12 @@ def parse_args(argv):
     parser.add_argument(
         "--rate", type=float, default=5.0, help="payment calls started per second (default: 5)"
     )
+    parser.add_argument(
+        "--attempts",
+        type=int,
+        default=MAX_ATTEMPTS,
+        help=f"times a client sends a call that got an error (default: {MAX_ATTEMPTS}; 1: never again)",
+    )
     parser.add_argument("--clients", type=int, default=8, help="concurrent JSON-RPC clients (default: 8)")
     parser.add_argument("--batch", type=int, default=20, help="requests per reminder batch (default: 20)")
     parser.add_argument("--malformed", type=int, default=200, help="malformed calls (default: 200)")
@@ -537,7 +543,8 @@ def link_transaction(client, request_ids, st_line_id):
 class CallLog:
     """Every call's final answer, and every error a client was given on the way."""
 
-    def __init__(self):
+    def __init__(self, attempts=MAX_ATTEMPTS):
+        self.attempts = attempts
         self.lock = threading.Lock()
         self.outcomes = []  # (final, kind, target, text)
         self.errors = []  # (kind, target, text): errors returned, then tried again
@@ -547,7 +554,7 @@ class CallLog:
         error is returned to the client, counted, and the client tries again
         on the other server."""
         text = ""
-        for _attempt in range(MAX_ATTEMPTS):
+        for _attempt in range(self.attempts):
             try:
                 function(clients[server])
                 final, text = "ok", ""
@@ -894,7 +901,7 @@ class Run:
         started = time.monotonic()
         due_ids = self.data["due"][name]
         targets = self.data["targets"][name]
-        log = CallLog()
+        log = CallLog(self.args.attempts)
         self.phase_log_offset = self.log_size(1)
         self.enable_reminders(due_ids)
         self.db.trigger(self.data["reminder_crons"])
@@ -1348,7 +1355,7 @@ def install_key():
     digest = hashlib.sha1(f"{odoo.release.version}|{MODULES}".encode())
     addon = HERE.parent / "payment_request"
     for path in sorted(addon.rglob("*")):
-        skipped = {"__pycache__", "tests", "readme", "static"}
+        skipped = {"__pycache__", "tests", "readme", "static", "i18n"}
         if path.is_file() and not skipped & set(path.relative_to(addon).parts):
             digest.update(str(path.relative_to(addon)).encode())
             digest.update(path.read_bytes())
