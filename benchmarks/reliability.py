@@ -86,7 +86,10 @@ BUSINESS_ERRORS = (
     "odoo.exceptions.AccessError",
     "odoo.exceptions.MissingError",
     "odoo.exceptions.AccessDenied",
+    # The framework's refusals of a malformed request: no such route (an id
+    # that is not a number), an argument the route does not take (19.0).
     "werkzeug.exceptions.NotFound",
+    "werkzeug.exceptions.BadRequest",
 )
 MODULES = "payment_request,l10n_be,payment_demo"
 MAX_ATTEMPTS = 30
