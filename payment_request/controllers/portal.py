@@ -4,7 +4,6 @@ from odoo import Command, http
 from odoo.exceptions import AccessError, MissingError, ValidationError
 from odoo.http import request
 
-from odoo.addons.payment import utils as payment_utils
 from odoo.addons.payment.controllers import portal as payment_portal
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
@@ -106,10 +105,14 @@ class PaymentRequestPortal(CustomerPortal):
         the request has nothing to be paid."""
         if not request_sudo._has_to_be_paid():
             return {"show_payment_form": False}
+        # Money on its way (a payment the provider is processing) is not asked again.
+        amount_in_progress = request_sudo._get_online_amount_in_progress()
+        amount = request_sudo._get_online_amount_payable()
+        if request_sudo.currency_id.compare_amounts(amount, 0.0) <= 0:
+            return {"show_payment_form": False, "amount_in_progress": amount_in_progress}
         logged_in = not request.env.user._is_public()
         partner_sudo = request.env.user.partner_id if logged_in else request_sudo.partner_id
         company = request_sudo.company_id
-        amount = request_sudo.amount_residual
         currency = request_sudo.currency_id
         availability_report = {}
         # sudo: the providers, methods and the customer's tokens are read to
@@ -150,6 +153,7 @@ class PaymentRequestPortal(CustomerPortal):
                 providers_sudo
             ),
             "amount": amount,
+            "amount_in_progress": amount_in_progress,
             "currency": currency,
             "partner_id": partner_sudo.id,
             "providers_sudo": providers_sudo,
@@ -167,11 +171,20 @@ class PaymentRequestPaymentPortal(payment_portal.PaymentPortal):
     def portal_payment_request_transaction(self, request_id, access_token=None, **kwargs):
         """Create a draft transaction for the request's amount due and return
         its processing values. Refused when the request has nothing to be paid,
-        or for more than it asks now."""
+        or for more than it asks now, payments in progress counted."""
+        # An unknown id, a bad token and a draft answer alike: nothing tells
+        # them apart (the portal page does the same).
         try:
             request_sudo = self._document_check_access("payment.request", request_id, access_token)
-        except AccessError as error:
+        except (AccessError, MissingError) as error:
             raise ValidationError(request.env._("The access token is invalid.")) from error
+        if not request_sudo.is_sent:
+            raise ValidationError(request.env._("The access token is invalid."))
+        if kwargs.get("is_validation"):
+            # A request asks for money: saving a card without paying is not
+            # something its link holder may do on the customer's behalf.
+            raise ValidationError(request.env._("A payment request cannot be used to save a payment method."))
+        # The transaction's create checks the amount again under the same lock.
         request_sudo._lock_for_payment()
         request_sudo._check_online_payment_amount(self._cast_as_float(kwargs.get("amount")))
         logged_in = not request.env.user._is_public()
@@ -181,6 +194,7 @@ class PaymentRequestPaymentPortal(payment_portal.PaymentPortal):
             {
                 "partner_id": partner_sudo.id,
                 "currency_id": request_sudo.currency_id.id,
+                "is_validation": False,
             }
         )
         tx_sudo = self._create_transaction(
@@ -193,15 +207,19 @@ class PaymentRequestPaymentPortal(payment_portal.PaymentPortal):
     def payment_pay(self, *args, amount=None, payment_request_id=None, access_token=None, **kwargs):
         """Open a request's payment link (*Generate a Payment Link*) on the
         request's portal page, which asks what the request owes now: a link
-        never stays payable for more, nor once the request is paid or cancelled."""
+        never stays payable for more, nor once the request is paid or cancelled.
+        The link's token covers the request: it opens no other document."""
         payment_request_id = self._cast_as_int(payment_request_id)
         if not payment_request_id:
             return super().payment_pay(*args, amount=amount, access_token=access_token, **kwargs)
         # sudo: the link's access token, checked just below against the
-        # request's customer, amount and currency, is what grants access.
+        # request itself and the link's amount, is what grants access.
         request_sudo = request.env["payment.request"].sudo().browse(payment_request_id).exists()
-        if not request_sudo or not payment_utils.check_access_token(
-            access_token, request_sudo.partner_id.id, self._cast_as_float(amount), request_sudo.currency_id.id
+        if (
+            not request_sudo
+            or not request_sudo._check_payment_link_access_token(access_token, self._cast_as_float(amount))
+            # A draft or a cancelled request is not shown, and gets no portal token.
+            or not request_sudo._can_have_payment_link()
         ):
             raise NotFound()
         return request.redirect(request_sudo.get_portal_url(anchor="payment_request_pay"))

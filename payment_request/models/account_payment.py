@@ -1,16 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..compat import sql_constraints
 
-
-@sql_constraints(
-    (
-        "payment_request_provider_ref_uniq",
-        "unique(company_id, payment_request_provider_ref)",
-        "This provider payment is already registered.",
-    )
-)
 class AccountPayment(models.Model):
     _inherit = "account.payment"
 
@@ -21,16 +12,6 @@ class AccountPayment(models.Model):
         readonly=True,
         check_company=True,
         ondelete="restrict",
-    )
-
-    payment_request_provider_ref = fields.Char(
-        string="Provider Reference",
-        copy=False,
-        readonly=True,
-        index="btree_not_null",
-        help="The payment provider's reference of this money movement (e.g. a provider's "
-        "payment id, with the refunded or charged back total for a refund): one movement, "
-        "one payment.",
     )
 
     @api.ondelete(at_uninstall=False)

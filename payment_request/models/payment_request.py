@@ -6,7 +6,8 @@ from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import float_round
+from odoo.tools import consteq, float_round
+from odoo.tools.misc import hmac
 
 from ..compat import sql_constraints
 from ..tools import format_ogm, format_rf, normalize_reference
@@ -15,6 +16,9 @@ from ..tools import format_ogm, format_rf, normalize_reference
 # a reference with the OGMs l10n_be derives from invoice or partner ids.
 OGM_BASE_OFFSET = 9_000_000_000
 OUTSTANDING_STATES = ("sent", "partial")
+# States of an online transaction whose money is on its way but not booked yet
+# (a done transaction counts too until its payment is posted).
+IN_PROGRESS_TX_STATES = ("pending", "authorized")
 REMINDER_BATCH_SIZE = 200
 
 _logger = logging.getLogger(__name__)
@@ -1290,17 +1294,68 @@ class PaymentRequest(models.Model):
             return ""
         return self.get_base_url() + self.get_portal_url(anchor="payment_request_pay")
 
-    def _check_online_payment_amount(self, amount):
-        """Raise a ValidationError unless a transaction of ``amount`` may pay
-        this request now: above zero and at most what it still owes."""
+    def _get_online_amount_in_progress(self):
+        """Return the money of this request's online transactions that the
+        provider holds or is taking but that is not booked as a payment yet:
+        transactions pending, authorized, or done and not yet posted."""
+        self.ensure_one()
+        # sudo: a portal visitor's payment form counts the money in flight of
+        # the request it may pay; only a sum is returned.
+        transactions = self.sudo().transaction_ids.filtered(
+            lambda tx: tx.operation not in ("refund", "validation")
+            and (tx.state in IN_PROGRESS_TX_STATES or (tx.state == "done" and not tx.payment_id))
+        )
+        return self.currency_id.round(
+            sum(
+                tx.currency_id._convert(
+                    tx.amount, self.currency_id, self.company_id, fields.Date.context_today(self)
+                )
+                for tx in transactions
+            )
+        )
+
+    def _get_online_amount_payable(self):
+        """Return what a new online transaction may ask now: the amount due
+        minus the payments in progress; nothing when the request has nothing
+        to be paid."""
         self.ensure_one()
         if not self._has_to_be_paid():
+            return 0.0
+        return max(self.currency_id.round(self.amount_residual - self._get_online_amount_in_progress()), 0.0)
+
+    def _check_online_payment_amount(self, amount):
+        """Raise a ValidationError unless a transaction of ``amount`` may pay
+        this request now: above zero and at most what it still owes once the
+        payments in progress are counted. Call it under ``_lock_for_payment``."""
+        self.ensure_one()
+        if not self.is_sent or self.is_cancelled or not self._has_to_be_paid():
             raise ValidationError(self.env._("Payment request %s has nothing left to be paid.", self.name))
         currency = self.currency_id
         if amount and not math.isfinite(amount):
             raise ValidationError(self.env._("The amount to pay is not a number."))
         if not amount or currency.compare_amounts(amount, 0.0) <= 0:
             raise ValidationError(self.env._("The amount to pay must be above zero."))
+        in_progress = self._get_online_amount_in_progress()
+        payable = self._get_online_amount_payable()
+        if currency.compare_amounts(in_progress, 0.0) > 0 and currency.compare_amounts(amount, payable) > 0:
+            if currency.compare_amounts(payable, 0.0) <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "A payment of %(amount)s for payment request %(request)s is being processed: "
+                        "nothing more can be paid until it is complete.",
+                        amount=currency.format(in_progress),
+                        request=self.name,
+                    )
+                )
+            raise ValidationError(
+                self.env._(
+                    "A payment of %(in_progress)s for payment request %(request)s is being processed: "
+                    "at most %(payable)s can be paid now.",
+                    in_progress=currency.format(in_progress),
+                    request=self.name,
+                    payable=currency.format(payable),
+                )
+            )
         if currency.compare_amounts(amount, self.amount_residual) > 0:
             raise ValidationError(
                 self.env._(
@@ -1310,10 +1365,45 @@ class PaymentRequest(models.Model):
                 )
             )
 
-    def _get_default_payment_link_values(self):
-        """Return the defaults of *Generate a Payment Link* (payment.link.wizard)."""
+    def _reserve_online_payment(self, amount):
+        """Check, under the request's row lock, that a new transaction of
+        ``amount`` may pay this request, and mark the row as changed: a
+        concurrent transaction that began before this one commits then fails
+        to lock the row (REPEATABLE READ) and is retried on fresh data, where
+        it counts this payment in progress."""
         self.ensure_one()
-        amount = self.amount_residual if self._has_to_be_paid() else 0.0
+        self._lock_for_payment()
+        self._check_online_payment_amount(amount)
+        # A row lock alone does not make a concurrent locker fail: an update
+        # does. The update changes no value.
+        self.env.cr.execute("UPDATE payment_request SET write_date = write_date WHERE id = %s", [self.id])
+
+    def _can_have_payment_link(self):
+        """Tell whether a payment link may be made for, or opened on, this
+        request: it has been sent and is not cancelled."""
+        self.ensure_one()
+        return self.is_sent and not self.is_cancelled
+
+    def _get_payment_link_access_token(self, amount):
+        """Return the access token of a payment link of ``amount`` for this
+        request: it covers the request itself, as Odoo's invoice links cover
+        the invoice, so that it opens nothing else."""
+        self.ensure_one()
+        # The scheme of payment.utils.generate_access_token, which needs an
+        # HTTP request: links are also made in mails and by the server.
+        return hmac(self.env(su=True), "generate_access_token", f"{self._name}|{self.id}|{amount}")
+
+    def _check_payment_link_access_token(self, access_token, amount):
+        """Tell whether ``access_token`` is the token of a payment link of
+        ``amount`` for this request."""
+        self.ensure_one()
+        return bool(access_token) and consteq(access_token, self._get_payment_link_access_token(amount))
+
+    def _get_default_payment_link_values(self):
+        """Return the defaults of *Generate a Payment Link* (payment.link.wizard):
+        the request's customer and currency, and what may be paid now."""
+        self.ensure_one()
+        amount = self._get_online_amount_payable() if self._can_have_payment_link() else 0.0
         return {
             "currency_id": self.currency_id.id,
             "partner_id": self.partner_id.id,

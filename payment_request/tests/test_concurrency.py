@@ -11,7 +11,7 @@ from datetime import timedelta
 from psycopg2 import errors as pg_errors
 
 from odoo import Command, fields
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
 
 from .common_concurrency import ConcurrencyMixin
@@ -277,4 +277,80 @@ class TestConcurrency(ConcurrencyMixin, TransactionCase):
             request = env["payment.request"].browse(request_id)
             self.assertEqual(
                 (len(request.payment_ids), request.amount_paid, request.state), (1, 100.0, "paid")
+            )
+
+    def _committed_demo_provider(self, request_id):
+        """Return the id of a demo provider of the request's company, committed;
+        its transactions are removed after the test."""
+        with self.committed_env() as env:
+            request = env["payment.request"].browse(request_id)
+            journal = env["account.journal"].search(
+                [("type", "=", "bank"), ("company_id", "=", request.company_id.id)], limit=1
+            )
+            provider = env["payment.provider"].create(
+                {
+                    "name": "Demo (two sessions)",
+                    "code": "demo",
+                    "state": "test",
+                    "company_id": request.company_id.id,
+                    "journal_id": journal.id,
+                    "payment_method_ids": [Command.set(env.ref("payment_demo.payment_method_demo").ids)],
+                }
+            )
+            provider_id = provider.id
+
+        def cleanup():
+            with self.committed_env() as env:
+                transactions = env["payment.transaction"].search([("provider_id", "=", provider_id)])
+                payments = transactions.payment_id
+                transactions.unlink()
+                payments.action_draft()
+                payments.move_id.with_context(force_delete=True).unlink()
+                payments.unlink()
+                env["payment.provider"].browse(provider_id).unlink()
+
+        self.addCleanup(cleanup)
+        return provider_id
+
+    def test_second_session_paying_the_same_request_is_refused(self):
+        """Issue 23, item 2: two sessions pay a request for 100.00 at the same
+        time, each all of it, with a saved card (the transaction is done in the
+        same HTTP request). The first pays; the second, begun before the first
+        committed, fails to lock the request (the HTTP layer retries it) and
+        its retry is refused with a clear error: nothing is charged twice."""
+        order_id, (request_id,) = self.create_committed_requests(1)
+        self.addCleanup(self.cleanup_committed, order_id)
+        provider_id = self._committed_demo_provider(request_id)
+
+        def pay(env):
+            request = env["payment.request"].browse(request_id)
+            tx = env["payment.transaction"].create(
+                {
+                    "provider_id": provider_id,
+                    "payment_method_id": env.ref("payment_demo.payment_method_demo").id,
+                    "reference": f"{request.name}-{env.context.get('race', 'retry')}",
+                    "amount": 100.0,
+                    "currency_id": request.currency_id.id,
+                    "partner_id": request.partner_id.id,
+                    "operation": "online_token",
+                    "payment_request_ids": [Command.set(request.ids)],
+                }
+            )
+            tx._set_done()
+            return "paid"
+
+        with self.spy("payment.transaction", "_set_done") as reached:
+            first, second = self.run_after_commit(pay, pay)
+        self.assertEqual(first, "paid")
+        self.assert_serialization_failure(second)
+        self.assertEqual(reached, ["first"], "the second session charged nothing")
+        with self.committed_env() as env:
+            request = env["payment.request"].browse(request_id)
+            with self.assertRaisesRegex(ValidationError, "is being processed"):
+                pay(env)
+            self.assertEqual(len(request.transaction_ids), 1)
+            # Once booked, the request is paid, once.
+            request.transaction_ids._post_process()
+            self.assertEqual(
+                (request.state, request.amount_paid, len(request.payment_ids)), ("paid", 100.0, 1)
             )

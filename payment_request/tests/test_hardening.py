@@ -125,17 +125,6 @@ class TestHardening(PaymentRequestCommon):
         request.action_cancel()
         self.assertEqual(request.state, "cancel")
 
-    def test_online_payment_blocks_cancel(self):
-        request = self.create_request(amount=100.0)
-        wizard = (
-            self.env["payment.request.register"]
-            .sudo()
-            .create({"payment_request_id": request.id, "amount": 100.0, "provider_reference": "tr_Hard1"})
-        )
-        wizard._create_payments()
-        error = self.assert_raises_exactly(UserError, request.action_cancel)
-        self.assertIn(request.payment_ids.name, str(error))
-
     # Finding 3: cancelling the order --------------------------------------
 
     def test_cancelling_the_order_cancels_its_unpaid_requests(self):

@@ -1,9 +1,10 @@
+import json
 import re
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlparse
 
 from odoo import fields, http
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
@@ -198,6 +199,170 @@ class TestOnlinePayment(OnlinePaymentCommon):
         query = parse_qs(urlparse(link).query)
         self.assertEqual(query["payment_request_id"], [str(request.id)])
 
+    def test_online_payment_blocks_cancel(self):
+        request = self.create_request(amount=100.0)
+        self.pay_online(request)
+        with self.assertRaises(UserError) as caught:
+            request.action_cancel()
+        self.assertIs(type(caught.exception), UserError)
+        self.assertIn(request.payment_ids.name, str(caught.exception))
+        self.assertEqual(request.state, "paid")
+
+    # Issue 23, item 2: payments in flight count ---------------------------
+
+    def test_payment_in_progress_is_not_asked_again(self):
+        """A transaction the provider is processing (pending, authorized, or
+        done but not yet booked) counts: a second one may ask only the rest."""
+        request = self.create_request(amount=500.0)
+        first = self.create_transaction(request, 500.0)
+        first._set_pending()
+        with self.assertRaisesRegex(ValidationError, "is being processed"):
+            self.create_transaction(request, 500.0)
+        self.assertEqual(request._get_default_payment_link_values()["amount"], 0.0)
+        first._set_done()
+        with self.assertRaisesRegex(ValidationError, "is being processed"):
+            self.create_transaction(request, 0.01)
+        first._post_process()
+        self.assertRecordValues(request, [{"state": "paid", "amount_paid": 500.0, "amount_residual": 0.0}])
+        self.assertEqual(request.transaction_ids, first, "no second transaction")
+        self.assertEqual(len(request.payment_ids), 1)
+
+    def test_payment_in_progress_leaves_the_rest_payable(self):
+        request = self.create_request(amount=500.0)
+        self.create_transaction(request, 200.0)._set_pending()
+        authorized = self.create_transaction(request, 100.0)
+        authorized._set_authorized()
+        self.assertEqual(request._get_online_amount_in_progress(), 300.0)
+        with self.assertRaisesRegex(ValidationError, "at most 200.00"):
+            request._check_online_payment_amount(200.01)
+        rest = self.create_transaction(request, 200.0)
+        self.assertEqual(rest.amount, 200.0)
+        # A transaction the provider cancelled frees what it held.
+        authorized._set_canceled()
+        self.assertEqual(request._get_online_amount_in_progress(), 200.0)
+        self.assertEqual(request._get_default_payment_link_values()["amount"], 300.0)
+
+    def test_transaction_pays_one_request_in_its_currency(self):
+        request = self.create_request(amount=300.0)
+        other = self.create_request(amount=100.0)
+        with self.assertRaises(ValidationError):
+            self.env["payment.transaction"].sudo().create(
+                {
+                    "provider_id": self.provider.id,
+                    "payment_method_id": self.demo_method.id,
+                    "reference": "two-requests",
+                    "amount": 100.0,
+                    "currency_id": request.currency_id.id,
+                    "partner_id": request.partner_id.id,
+                    "payment_request_ids": [fields.Command.set((request | other).ids)],
+                }
+            )
+        usd = self.env.ref("base.USD")
+        usd.active = True
+        with self.assertRaises(ValidationError):
+            self.env["payment.transaction"].sudo().create(
+                {
+                    "provider_id": self.provider.id,
+                    "payment_method_id": self.demo_method.id,
+                    "reference": "other-currency",
+                    "amount": 300.0,
+                    "currency_id": (usd if request.currency_id != usd else self.env.ref("base.EUR")).id,
+                    "partner_id": request.partner_id.id,
+                    "payment_request_ids": [fields.Command.set(request.ids)],
+                }
+            )
+        self.assertFalse(request.transaction_ids | other.transaction_ids)
+
+    def test_money_beyond_the_request_is_booked_and_flagged(self):
+        """Both transactions were made before either was processed: the money
+        that really arrived is booked, never lost, and the salesperson is told."""
+        request = self.create_request(amount=500.0)
+        first = self.create_transaction(request, 500.0)
+        second = self.create_transaction(request, 500.0)
+        (first | second)._set_done()
+        (first | second)._post_process()
+        self.assertEqual((first | second).payment_id.mapped("state"), ["in_process", "in_process"])
+        self.assertRecordValues(request, [{"amount_paid": 1000.0, "amount_residual": -500.0}])
+        self.assertEqual(len(request.activity_ids), 1)
+        self.assertIn("500.00", request.activity_ids.note)
+
+    # Issue 23, item 6: the register wizard's provider path is gone --------
+
+    def test_register_wizard_has_no_provider_path(self):
+        """A billing user could register 50 on a cancelled request, pay a
+        draft, or register 5,000 where 99 was due by naming a provider
+        reference. Only online transactions book a provider's money now."""
+        self.assertNotIn("provider_reference", self.env["payment.request.register"]._fields)
+        self.assertNotIn("payment_request_provider_ref", self.env["account.payment"]._fields)
+        billing = self.new_user("online_billing", "account.group_account_invoice")
+        Wizard = self.env["payment.request.register"].with_user(billing)
+        cancelled = self.create_request(amount=100.0)
+        cancelled.action_cancel()
+        draft = self.create_request(amount=100.0, send=False)
+        quotation = self.create_order(self.partner_a, 1000.0, confirm=False)
+        small = self.create_request(order=quotation, amount=99.0)
+        with self.assertRaises(ValueError):
+            Wizard.create({"payment_request_id": cancelled.id, "amount": 50.0, "provider_reference": "tr_X"})
+        for request, amount, exception in (
+            (cancelled, 50.0, UserError),
+            (draft, 100.0, UserError),
+            (small, 5000.0, ValidationError),
+        ):
+            wizard = Wizard.create({"payment_request_id": request.id, "amount": amount})
+            with self.assertRaises(exception) as caught:
+                wizard.action_register_payment()
+            self.assertIs(type(caught.exception), exception)
+        self.assertEqual((cancelled | draft | small).mapped("state"), ["cancel", "draft", "sent"])
+        self.assertFalse((cancelled | draft | small).payment_ids)
+        self.assertEqual(quotation.state, "draft", "nothing confirmed the quotation")
+
+    # Issue 23, item 3: links bound to their request ----------------------
+
+    def test_no_payment_link_for_a_draft_or_a_cancelled_request(self):
+        draft = self.create_request(amount=300.0, send=False)
+        cancelled = self.create_request(amount=300.0)
+        cancelled.action_cancel()
+        for request in draft | cancelled:
+            wizard, link = self.payment_link(request)
+            self.assertFalse(link, request.state)
+            self.assertEqual(wizard.amount, 0.0)
+        self.assertEqual((draft | cancelled).mapped("access_token"), [False, False], "no portal token made")
+
+    def test_payment_link_token_covers_the_request(self):
+        request = self.create_request(amount=300.0)
+        other = self.create_request(amount=300.0)
+        wizard, link = self.payment_link(request)
+        token = parse_qs(urlparse(link).query)["access_token"][0]
+        self.assertTrue(request._check_payment_link_access_token(token, 300.0))
+        self.assertFalse(other._check_payment_link_access_token(token, 300.0), "same customer and amount")
+        self.assertFalse(request._check_payment_link_access_token(token, 30.0))
+
+    def test_payment_link_of_a_request_the_user_cannot_read(self):
+        salesman = self.new_user("online_salesman", "sales_team.group_sale_salesman")
+        own_order = self.create_order(self.partner_a, 1000.0, user_id=salesman.id)
+        own = self.create_request(order=own_order, amount=300.0)
+        others = self.create_request(order=self.create_order(self.partner_b, 1000.0), amount=300.0)
+        self.env.invalidate_all()
+        http._request_stack.push(SimpleNamespace(env=self.env, session=SimpleNamespace(debug="")))
+        try:
+            Wizard = self.env["payment.link.wizard"].with_user(salesman)
+            wizard = Wizard.create(
+                {
+                    "res_model": "payment.request",
+                    "res_id": own.id,
+                    "amount": 300.0,
+                    "partner_id": self.partner_b.id,
+                }
+            )
+            query = parse_qs(urlparse(wizard.link).query)
+            self.assertNotIn("partner_id", query, "the customer is the request's")
+            self.assertTrue(own._check_payment_link_access_token(query["access_token"][0], 300.0))
+            self.assertFalse(others._check_payment_link_access_token(query["access_token"][0], 300.0))
+            with self.assertRaises(AccessError):
+                Wizard.create({"res_model": "payment.request", "res_id": others.id, "amount": 300.0}).link  # noqa: B018
+        finally:
+            http._request_stack.pop()
+
 
 @tagged("post_install", "-at_install")
 class TestQuotationConfirmation(OnlinePaymentCommon):
@@ -349,3 +514,165 @@ class TestPortalPayment(OnlinePaymentCommon, HttpCase):
         self.start_tour(request.get_portal_url(), "payment_request_portal_pay_online_tour")
         self.assertRecordValues(request, [{"state": "paid", "amount_residual": 0.0}])
         self.assertEqual(request.payment_ids.journal_id, self.provider_journal)
+
+    def jsonrpc_error(self, route, params):
+        """Return (exception name, message) of a JSON-RPC call that fails."""
+        payload = {"id": 0, "jsonrpc": "2.0", "method": "call", "params": params}
+        with mute_logger("odoo.http"):
+            response = self.url_open(route, json.dumps(payload), headers={"Content-Type": "application/json"})
+        error = response.json()["error"]["data"]
+        return error["name"], error["message"]
+
+    def route_params(self, access_token, amount, **kwargs):
+        return {
+            "access_token": access_token,
+            "amount": amount,
+            "provider_id": self.provider.id,
+            "payment_method_id": self.demo_method.id,
+            "token_id": None,
+            "flow": "direct",
+            "tokenization_requested": False,
+            "landing_route": "/",
+            **kwargs,
+        }
+
+    # Issue 23, items 8 and 9: the transaction route ----------------------
+
+    def test_transaction_route_unknown_id_and_bad_token_answer_alike(self):
+        request = self.create_request(amount=300.0)
+        request._portal_ensure_token()
+        draft = self.create_request(amount=300.0, send=False)
+        draft._portal_ensure_token()
+        unknown = self.jsonrpc_error(
+            "/my/payment_requests/999999/transaction", self.route_params(request.access_token, 300.0)
+        )
+        bad_token = self.jsonrpc_error(
+            f"/my/payment_requests/{request.id}/transaction", self.route_params("wrong", 300.0)
+        )
+        drafted = self.jsonrpc_error(
+            f"/my/payment_requests/{draft.id}/transaction", self.route_params(draft.access_token, 300.0)
+        )
+        self.assertEqual(unknown, bad_token)
+        self.assertEqual(drafted, bad_token)
+        self.assertEqual(unknown[0], "odoo.exceptions.ValidationError")
+        self.assertFalse((request | draft).transaction_ids)
+
+    def test_transaction_route_refuses_validation(self):
+        request = self.create_request(amount=300.0)
+        request._portal_ensure_token()
+        name, message = self.jsonrpc_error(
+            f"/my/payment_requests/{request.id}/transaction",
+            self.route_params(request.access_token, 300.0, is_validation=True),
+        )
+        self.assertEqual(name, "odoo.exceptions.ValidationError")
+        self.assertFalse(request.transaction_ids)
+        self.assertFalse(
+            self.env["payment.transaction"].search(
+                [("operation", "=", "validation"), ("partner_id", "=", request.partner_id.id)]
+            )
+        )
+
+    # Issue 23, item 2: payments in flight, through the portal -------------
+
+    def test_saved_card_cannot_pay_more_than_asked(self):
+        """A link holder pays with the customer's saved card: once, not three
+        times, on a request for 1,500.00."""
+        request = self.create_request(order=self.create_order(self.partner_a, 2000.0), amount=1500.0)
+        request._portal_ensure_token()
+        token = self.env["payment.token"].create(
+            {
+                "provider_id": self.provider.id,
+                "payment_method_id": self.demo_method.id,
+                "partner_id": self.partner_a.id,
+                "payment_details": "4242",
+                "provider_ref": "saved-card",
+                "demo_simulated_state": "done",
+            }
+        )
+        route = f"/my/payment_requests/{request.id}/transaction"
+        params = self.route_params(
+            request.access_token, 1500.0, token_id=token.id, flow="token", payment_method_id=None
+        )
+        self.make_jsonrpc_request(route, params)
+        tx = request.transaction_ids
+        self.assertRecordValues(tx, [{"state": "done", "amount": 1500.0, "token_id": token.id}])
+        for _attempt in range(2):
+            name, message = self.jsonrpc_error(route, params)
+            self.assertEqual(name, "odoo.exceptions.ValidationError")
+            self.assertIn("is being processed", message)
+        self.assertEqual(request.transaction_ids, tx, "one charge of the card")
+        page = self.page(request)
+        self.assertIn("o_payment_request_in_progress", page)
+        self.assertNotIn("o_payment_form", page, "nothing more to pay now")
+        tx._post_process()
+        self.assertRecordValues(request, [{"state": "paid", "amount_paid": 1500.0, "amount_residual": 0.0}])
+        self.assertNotIn("o_payment_request_in_progress", self.page(request))
+
+    def test_page_asks_only_what_is_not_in_progress(self):
+        request = self.create_request(amount=500.0)
+        self.create_transaction(request, 200.0)._set_pending()
+        page = self.page(request)
+        self.assertEqual(self.form_amount(page), 300.0)
+        self.assertIn("o_payment_request_in_progress", page)
+        self.assertIn("200.00", page)
+        with mute_logger("odoo.http"), self.assertRaisesRegex(JsonRpcException, "ValidationError"):
+            self.transaction_route(request, 500.0)
+        self.transaction_route(request, 300.0)
+        self.assertEqual(sorted(request.transaction_ids.mapped("amount")), [200.0, 300.0])
+
+    # Issue 23, item 3: links bound to their request, through the portal ---
+
+    def test_payment_link_opens_only_its_request(self):
+        """A link made for one request does not open another request of the
+        same customer with the same amount, nor a draft (no portal token)."""
+        before = self.create_request(amount=300.0)
+        request = self.create_request(amount=300.0)
+        after = self.create_request(amount=300.0)
+        draft = self.create_request(amount=300.0, send=False)
+        link = self.payment_link(request)[1].replace(request.get_base_url(), "")
+        self.assertEqual(self.url_open(link, allow_redirects=False).status_code, 303)
+        for other in before | after | draft:
+            forged = link.replace(f"payment_request_id={request.id}", f"payment_request_id={other.id}")
+            self.assertNotEqual(forged, link)
+            response = self.url_open(forged, allow_redirects=False)
+            self.assertEqual(response.status_code, 404, other.name)
+        self.assertFalse(draft.access_token, "no portal token for a draft")
+        request.action_cancel()
+        self.assertEqual(self.url_open(link, allow_redirects=False).status_code, 404, "cancelled")
+
+    def test_link_made_with_another_customer_opens_nothing_of_theirs(self):
+        """A salesperson makes a link on his own request with another customer
+        as partner: it opens neither that customer's request nor hands out its
+        portal token."""
+        salesman = self.new_user("online_link_salesman", "sales_team.group_sale_salesman")
+        own = self.create_request(
+            order=self.create_order(self.partner_a, 1000.0, user_id=salesman.id), amount=300.0
+        )
+        theirs = self.create_request(order=self.create_order(self.partner_b, 1000.0), amount=300.0)
+        self.env.invalidate_all()
+        http._request_stack.push(SimpleNamespace(env=self.env, session=SimpleNamespace(debug="")))
+        try:
+            wizard = (
+                self.env["payment.link.wizard"]
+                .with_user(salesman)
+                .create(
+                    {
+                        "res_model": "payment.request",
+                        "res_id": own.id,
+                        "amount": 300.0,
+                        "partner_id": self.partner_b.id,
+                        "currency_id": own.currency_id.id,
+                    }
+                )
+            )
+            link = wizard.link.replace(own.get_base_url(), "")
+        finally:
+            http._request_stack.pop()
+        forged = link.replace(f"payment_request_id={own.id}", f"payment_request_id={theirs.id}")
+        forged += f"&partner_id={self.partner_b.id}&currency_id={own.currency_id.id}"
+        response = self.url_open(forged, allow_redirects=False)
+        self.assertEqual(response.status_code, 404)
+        self.assertFalse(theirs.access_token, "its portal token was not made nor handed out")
+        response = self.url_open(link, allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        self.assertIn(f"/my/payment_requests/{own.id}?", response.headers["Location"])

@@ -53,10 +53,6 @@ class PaymentRequestRegister(models.TransientModel):
     )
     payment_date = fields.Date(required=True, default=fields.Date.context_today)
     note = fields.Char()
-    provider_reference = fields.Char(
-        help="The payment's id at the online payment provider. "
-        "Such money has already been received: it is registered even beyond the amount due.",
-    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -142,7 +138,6 @@ class PaymentRequestRegister(models.TransientModel):
 
     def _create_payments(self):
         self.ensure_one()
-        # A provider's payment is booked by the system (webhook, cron) in sudo.
         if not self.env.su and not self.env.user.has_group("account.group_account_invoice"):
             raise UserError(self.env._("Only users with Billing rights can register a payment."))
         request = self.payment_request_id
@@ -158,7 +153,7 @@ class PaymentRequestRegister(models.TransientModel):
         self.ensure_one()
         request = self.payment_request_id
         currency = request.currency_id
-        if request.state not in OUTSTANDING_STATES and not self.provider_reference:
+        if request.state not in OUTSTANDING_STATES:
             raise UserError(
                 self.env._(
                     "Payment request %(request)s is %(state)s: a payment can only be registered "
@@ -180,7 +175,7 @@ class PaymentRequestRegister(models.TransientModel):
             )
         if currency.compare_amounts(amount, 0.0) <= 0:
             raise ValidationError(self.env._("The payment amount must be above zero."))
-        if currency.compare_amounts(amount, request.amount_residual) > 0 and not self.provider_reference:
+        if currency.compare_amounts(amount, request.amount_residual) > 0:
             raise ValidationError(
                 self.env._(
                     "%(amount)s is more than the %(residual)s still due on %(request)s. "
@@ -216,7 +211,6 @@ class PaymentRequestRegister(models.TransientModel):
             "payment_method_line_id": self.payment_method_line_id.id,
             "memo": self._get_memo(),
             "payment_request_id": request.id,
-            "payment_request_provider_ref": self.provider_reference or False,
         }
 
     def _init_payments(self, vals_list):

@@ -12,7 +12,9 @@ _logger = logging.getLogger(__name__)
 # looks at the request transactions of that period.
 SYNC_DAYS = 200
 PAGE_SIZE = 250
-KINDS = ("refund", "chargeback")
+# Refund statuses of Mollie that count in the payment's amountRefunded: the
+# money leaves the Mollie balance. A refund Mollie fails or cancels does not.
+REFUND_VOID_STATUSES = ("failed", "canceled")
 
 
 def mollie_amount(amount):
@@ -31,6 +33,19 @@ def read_all_pages(page):
 
 class PaymentTransaction(models.Model):
     _inherit = "payment.transaction"
+
+    def init(self):
+        res = super().init()
+        # One Mollie refund or chargeback, one child transaction: the webhook
+        # and the hourly sync may both see it.
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS payment_transaction_refund_provider_reference_uniq
+                ON payment_transaction (source_transaction_id, provider_reference)
+             WHERE operation = 'refund' AND provider_reference IS NOT NULL
+            """
+        )
+        return res
 
     def _process_notification_data(self, notification_data):
         """Mollie calls the webhook of a payment again when it is refunded or
@@ -62,91 +77,93 @@ class PaymentTransaction(models.Model):
         )
 
     def _payment_request_mollie_sync(self, payment):
-        """Book, once, what Mollie refunded or charged back of this transaction
-        since the last sync, from the cumulative amounts Mollie reports."""
+        """Bring what Mollie refunded or charged back of this transaction onto
+        its request, once: each Mollie refund or chargeback becomes a refund
+        child transaction of this one, as Odoo's Stripe and Adyen providers do,
+        whose payment comes off the request; one that Mollie later fails,
+        cancels or reverses is cancelled with its payment."""
         self.ensure_one()
-        request = self.payment_request_ids[:1]
-        request._lock_for_payment()
-        currency = self.currency_id
-        totals = {
-            "refund": mollie_amount(payment.amount_refunded),
-            "chargeback": mollie_amount(payment.amount_chargedback),
+        self._get_payment_request()._lock_for_payment()
+        children = {
+            child.provider_reference: child
+            for child in self.child_transaction_ids
+            if child.operation == "refund" and child.provider_reference
         }
-        booked_payments = self._get_payment_request_mollie_booked(payment.id)
-        for kind in KINDS:
-            booked = sum(
-                booked_payments.filtered(
-                    lambda p, kind=kind: p.payment_request_provider_ref.startswith(f"{payment.id}/{kind}/")
-                ).mapped("amount")
-            )
-            missing = currency.round(totals[kind] - booked)
-            if currency.compare_amounts(missing, 0.0) <= 0:
-                continue
-            resources = payment.refunds if kind == "refund" else payment.chargebacks
-            movements = list(read_all_pages(resources.list(limit=PAGE_SIZE)))
-            dates = [m.created_at[:10] for m in movements if getattr(m, "created_at", None)]
-            date = fields.Date.to_date(max(dates)) if dates else fields.Date.context_today(self)
-            reference = f"{payment.id}/{kind}/{totals[kind]:.{currency.decimal_places}f}"
-            self._create_payment_request_mollie_refund(kind, missing, date, reference)
+        for kind, movement, void in self._get_payment_request_mollie_movements(payment, children):
+            child = children.get(movement.id)
+            if void:
+                if child and child.state == "done":
+                    self._cancel_payment_request_mollie_refund(kind, child)
+            elif not child:
+                self._create_payment_request_mollie_refund(kind, movement)
 
-    def _get_payment_request_mollie_booked(self, mollie_id):
-        """Return the outbound payments already booked for a Mollie payment."""
-        # sudo: the webhook and the cron act for the system.
-        return (
-            self.env["account.payment"]
-            .sudo()
-            .search(
-                [
-                    ("payment_request_provider_ref", "=like", f"{mollie_id}/%"),
-                    ("company_id", "=", self.company_id.id),
-                    ("state", "not in", ("draft", "canceled", "rejected")),
-                ]
-            )
-        )
+    def _get_payment_request_mollie_movements(self, payment, children):
+        """Yield ``(kind, Mollie object, void)`` for the refunds and chargebacks
+        of a Mollie payment, oldest first (Mollie lists the newest first); a
+        list is read only when Mollie reports an amount for it or one of its
+        movements was booked before."""
+        booked = set(children)
+        if mollie_amount(payment.amount_refunded) or any(ref.startswith("re_") for ref in booked):
+            for refund in reversed(list(read_all_pages(payment.refunds.list(limit=PAGE_SIZE)))):
+                yield "refund", refund, refund.status in REFUND_VOID_STATUSES
+        if mollie_amount(payment.amount_chargedback) or any(ref.startswith("chb_") for ref in booked):
+            for chargeback in reversed(list(read_all_pages(payment.chargebacks.list(limit=PAGE_SIZE)))):
+                yield "chargeback", chargeback, bool(chargeback.reversed_at)
 
-    def _prepare_payment_request_mollie_refund_vals(self, kind, amount, date, reference):
+    def _get_payment_request_mollie_label(self, kind):
+        return self.env._("Refund") if kind == "refund" else self.env._("Chargeback")
+
+    def _create_payment_request_mollie_refund(self, kind, movement):
+        """Book one Mollie refund or chargeback as a done refund child
+        transaction; its post-processing books the outbound payment."""
         self.ensure_one()
-        journal = self.provider_id.journal_id
-        label = self.env._("refund") if kind == "refund" else self.env._("chargeback")
-        return {
-            "payment_type": "outbound",
-            "partner_type": "customer",
-            "partner_id": self.partner_id.commercial_partner_id.id,
-            "company_id": self.company_id.id,
-            "amount": amount,
-            "currency_id": self.currency_id.id,
-            "date": date,
-            "journal_id": journal.id,
-            "payment_method_line_id": journal.outbound_payment_method_line_ids[:1].id,
-            "memo": f"{self.reference} - Mollie {label}",
-            # A payment that did not go onto the request (cancelled meanwhile)
-            # does not come off it either.
-            "payment_request_id": self.payment_id.payment_request_id.id,
-            "payment_request_provider_ref": reference,
-        }
-
-    def _create_payment_request_mollie_refund(self, kind, amount, date, reference):
-        """Book one Mollie refund or chargeback as an outbound customer payment."""
-        self.ensure_one()
+        amount = mollie_amount(movement.amount)
         # sudo: the amounts come from Mollie's own answer, never from posted data.
-        refund = (
-            self.env["account.payment"]
-            .sudo()
-            .create(self._prepare_payment_request_mollie_refund_vals(kind, amount, date, reference))
-        )
-        refund.action_post()
-        label = self.env._("Refund") if kind == "refund" else self.env._("Chargeback")
+        child = self.sudo()._create_child_transaction(amount, is_refund=True, provider_reference=movement.id)
+        child._set_done()
+        created = getattr(movement, "created_at", None)
+        date = fields.Date.to_date(created[:10]) if created else fields.Date.context_today(self)
+        # The payment is dated when Mollie took the money back, also when the
+        # hourly sync books it later.
+        child.with_context(payment_request_mollie_date=date)._post_process()
         for request in self.payment_request_ids:
             request.message_post(
                 body=self.env._(
                     "%(kind)s of %(amount)s at Mollie (%(reference)s) booked as %(payment)s.",
-                    kind=label,
+                    kind=self._get_payment_request_mollie_label(kind),
                     amount=self.currency_id.format(amount),
-                    reference=self.provider_reference,
-                    payment=refund._get_html_link(),
+                    reference=movement.id,
+                    payment=child.payment_id._get_html_link(),
                 )
             )
-        return refund
+        return child
+
+    def _create_payment(self, **extra_create_values):
+        """Date a Mollie refund's payment as Mollie dated the refund."""
+        date = self.env.context.get("payment_request_mollie_date")
+        if date and self.operation == "refund":
+            extra_create_values.setdefault("date", date)
+        return super()._create_payment(**extra_create_values)
+
+    def _cancel_payment_request_mollie_refund(self, kind, child):
+        """Reverse a booked refund or chargeback that Mollie failed, cancelled
+        or reversed: the child transaction and its payment are cancelled, so
+        the request counts the money as received again."""
+        self.ensure_one()
+        child._set_canceled(extra_allowed_states=("done",))
+        # account_payment's post-processing cancels a cancelled transaction's payment.
+        child._post_process()
+        for request in self.payment_request_ids:
+            request.message_post(
+                body=self.env._(
+                    "%(kind)s %(reference)s of %(amount)s was cancelled at Mollie: "
+                    "payment %(payment)s is cancelled.",
+                    kind=self._get_payment_request_mollie_label(kind),
+                    reference=child.provider_reference,
+                    amount=self.currency_id.format(-child.amount),
+                    payment=child.payment_id._get_html_link(),
+                )
+            )
 
     @api.model
     def _cron_payment_request_mollie_sync(self):

@@ -372,13 +372,25 @@ class FakeMollie:
                 },
             }
             self._payment_refunds.setdefault(tr_id, []).append(refund_id)
-            total = sum(
-                Decimal(self.refunds[i]["amount"]["value"])
-                for i in self._payment_refunds[tr_id]
-                if self.refunds[i]["status"] not in ("failed", "canceled")
-            )
-            self._apply_payment_fields(payment, refunded=total)
+            self._refresh_refunded(tr_id)
             return refund_id
+
+    def update_refund(self, refund_id, status):
+        """Change a refund's status, as Mollie does when it processes, fails or
+        cancels it; the payment's ``amountRefunded`` follows."""
+        with self._lock:
+            refund = self.refunds[refund_id]
+            refund["status"] = status
+            self._refresh_refunded(refund["paymentId"])
+            return refund
+
+    def _refresh_refunded(self, tr_id):
+        total = sum(
+            Decimal(self.refunds[i]["amount"]["value"])
+            for i in self._payment_refunds.get(tr_id, [])
+            if self.refunds[i]["status"] not in ("failed", "canceled")
+        )
+        self._apply_payment_fields(self.payments[tr_id], refunded=total)
 
     def add_chargeback(self, tr_id, amount):
         """Charge back ``amount`` of payment ``tr_id`` (the customer's bank took it back);
@@ -402,11 +414,25 @@ class FakeMollie:
                 },
             }
             self._payment_chargebacks.setdefault(tr_id, []).append(chargeback_id)
-            total = sum(
-                Decimal(self.chargebacks[i]["amount"]["value"]) for i in self._payment_chargebacks[tr_id]
-            )
-            self._apply_payment_fields(payment, charged_back=total)
+            self._refresh_charged_back(tr_id)
             return chargeback_id
+
+    def reverse_chargeback(self, chargeback_id):
+        """Reverse a chargeback (the merchant won the dispute): Mollie sets its
+        ``reversedAt`` and the payment's ``amountChargedBack`` no longer counts it."""
+        with self._lock:
+            chargeback = self.chargebacks[chargeback_id]
+            chargeback["reversedAt"] = _now()
+            self._refresh_charged_back(chargeback["paymentId"])
+            return chargeback
+
+    def _refresh_charged_back(self, tr_id):
+        total = sum(
+            Decimal(self.chargebacks[i]["amount"]["value"])
+            for i in self._payment_chargebacks.get(tr_id, [])
+            if not self.chargebacks[i]["reversedAt"]
+        )
+        self._apply_payment_fields(self.payments[tr_id], charged_back=total)
 
     def update_payment(self, tr_id, **fields):
         """Change a payment. Accepts ``status``, ``refunded``, ``charged_back``, ``method``,

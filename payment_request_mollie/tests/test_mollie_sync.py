@@ -1,5 +1,7 @@
+from datetime import timedelta
 from unittest.mock import patch
 
+import psycopg2
 import requests
 
 from odoo import fields
@@ -72,7 +74,16 @@ class MollieCommon(PaymentRequestCommon):
         return request, tx
 
     def outbound(self, request):
-        return request.payment_ids.filtered(lambda p: p.payment_type == "outbound").sorted("id")
+        """The live outbound payments of the request: refunds and chargebacks."""
+        return request.payment_ids.filtered(
+            lambda p: p.payment_type == "outbound" and p.state != "canceled"
+        ).sorted("id")
+
+    def refund_children(self, tx):
+        return tx.child_transaction_ids.filtered(lambda child: child.operation == "refund").sorted("id")
+
+    def sync(self):
+        return self.env["payment.transaction"]._cron_payment_request_mollie_sync()
 
 
 @tagged("post_install", "-at_install")
@@ -86,23 +97,45 @@ class TestMollieSync(MollieCommon):
         self.assertEqual(payment["amountRefunded"], {"currency": "EUR", "value": "50.00"})
         self.assertEqual(payment["amountChargedBack"], {"currency": "EUR", "value": "100.00"})
 
+        refund_id = self.mollie._payment_refunds[tr_id][0]
+        chargeback_id = self.mollie._payment_chargebacks[tr_id][0]
+
         self.assertEqual(self.env["payment.transaction"]._cron_payment_request_mollie_sync(), 1)
         self.assertRecordValues(
             self.outbound(request),
             [
                 {
                     "amount": 50.0,
-                    "payment_request_provider_ref": f"{tr_id}/refund/50.00",
                     "journal_id": self.mollie_journal.id,
                     "partner_id": self.partner_a.id,
                     "state": "in_process",
                 },
                 {
                     "amount": 100.0,
-                    "payment_request_provider_ref": f"{tr_id}/chargeback/100.00",
                     "journal_id": self.mollie_journal.id,
                     "partner_id": self.partner_a.id,
                     "state": "in_process",
+                },
+            ],
+        )
+        # Each is a refund child transaction of the paid one, as Odoo's own
+        # Stripe and Adyen providers book refunds, named by Mollie's id.
+        self.assertRecordValues(
+            self.refund_children(tx),
+            [
+                {
+                    "operation": "refund",
+                    "amount": -50.0,
+                    "provider_reference": refund_id,
+                    "state": "done",
+                    "payment_id": self.outbound(request)[0].id,
+                },
+                {
+                    "operation": "refund",
+                    "amount": -100.0,
+                    "provider_reference": chargeback_id,
+                    "state": "done",
+                    "payment_id": self.outbound(request)[1].id,
                 },
             ],
         )
@@ -115,11 +148,11 @@ class TestMollieSync(MollieCommon):
         self.env["payment.transaction"]._cron_payment_request_mollie_sync()
         self.assertEqual(len(self.outbound(request)), 2)
 
-        # A second refund: only the difference of the cumulative amount.
-        self.mollie.add_refund(tr_id, "30.00")
+        # A second refund: only the new one.
+        second_id = self.mollie.add_refund(tr_id, "30.00")
         self.env["payment.transaction"]._cron_payment_request_mollie_sync()
         self.assertEqual(self.outbound(request).mapped("amount"), [50.0, 100.0, 30.0])
-        self.assertEqual(self.outbound(request)[-1].payment_request_provider_ref, f"{tr_id}/refund/80.00")
+        self.assertEqual(self.refund_children(tx)[-1].provider_reference, second_id)
         self.assertEqual(request.amount_paid, 120.0)
 
     def test_failed_refund_is_not_booked(self):
@@ -168,7 +201,74 @@ class TestMollieSync(MollieCommon):
             self.env["payment.transaction"]._cron_payment_request_mollie_sync()
         refund_pages = [r for r in self.mollie.requests if "/refunds" in r.path]
         self.assertEqual(len(refund_pages), 2)
-        self.assertEqual(self.outbound(request).mapped("amount"), [3.0])
+        # One payment per Mollie refund (a child transaction each): 3.00 in all.
+        self.assertEqual(self.outbound(request).mapped("amount"), [1.0, 1.0, 1.0])
+        self.assertEqual(request.amount_paid, 297.0)
+
+    def test_refund_cancelled_at_mollie_is_reversed(self):
+        """Issue 23, item 7: a refund Mollie later cancels or fails no longer
+        comes off the request, which asked the customer again before."""
+        request, tx = self.paid_request(300.0)
+        cancelled_id = self.mollie.add_refund(tx.provider_reference, "100.00", status="pending")
+        failed_id = self.mollie.add_refund(tx.provider_reference, "50.00", status="processing")
+        refund_date = fields.Date.today() - timedelta(days=3)
+        self.mollie.refunds[cancelled_id]["createdAt"] = f"{refund_date}T10:00:00+00:00"
+        self.sync()
+        self.assertRecordValues(request, [{"state": "partial", "amount_paid": 150.0}])
+        payments = self.outbound(request)
+
+        self.assertEqual(payments.mapped("date"), [refund_date, fields.Date.today()], "Mollie's dates")
+
+        self.mollie.update_refund(cancelled_id, "canceled")
+        self.mollie.update_refund(failed_id, "failed")
+        self.sync()
+        self.assertRecordValues(request, [{"state": "paid", "amount_paid": 300.0, "amount_residual": 0.0}])
+        self.assertEqual(payments.mapped("amount"), [100.0, 50.0])
+        self.assertEqual(payments.mapped("state"), ["canceled", "canceled"])
+        self.assertEqual(self.refund_children(tx).mapped("state"), ["cancel", "cancel"])
+        self.assertAlmostEqual(
+            sum(
+                self.receivable_lines(request)
+                .filtered(lambda line: line.parent_state == "posted")
+                .mapped("balance")
+            ),
+            -300.0,
+        )
+        self.assertTrue(
+            any("was cancelled at Mollie" in body for body in request.message_ids.mapped("body")),
+            "the chatter says what Mollie cancelled",
+        )
+        # Idempotent: nothing more on the next runs.
+        self.sync()
+        self.assertEqual(len(self.refund_children(tx)), 2)
+        self.assertEqual(request.amount_paid, 300.0)
+
+    def test_reversed_chargeback_is_reversed(self):
+        request, tx = self.paid_request(200.0)
+        chargeback_id = self.mollie.add_chargeback(tx.provider_reference, "200.00")
+        self.sync()
+        self.assertRecordValues(request, [{"state": "sent", "amount_paid": 0.0}])
+        self.mollie.reverse_chargeback(chargeback_id)
+        self.sync()
+        self.assertRecordValues(request, [{"state": "paid", "amount_paid": 200.0}])
+        self.assertEqual(self.refund_children(tx).state, "cancel")
+
+    def test_same_refund_twice_makes_one_child(self):
+        """The webhook and the cron see the same refund: one child transaction,
+        also when the second sync does not see the first one's (the database
+        refuses a second child for the same Mollie refund)."""
+        request, tx = self.paid_request(100.0)
+        refund_id = self.mollie.add_refund(tx.provider_reference, "10.00")
+        self.sync()
+        self.sync()
+        self.assertEqual(self.refund_children(tx).provider_reference, refund_id)
+        with (
+            self.assertRaises(psycopg2.IntegrityError),
+            self.env.cr.savepoint(),
+            mute_logger("odoo.sql_db"),
+        ):
+            tx._create_child_transaction(10.0, is_refund=True, provider_reference=refund_id)
+            self.env.flush_all()
 
     def test_endpoint_override_only_in_test_mode(self):
         self.assertEqual(self.provider._payment_request_mollie_client().api_endpoint, self.mollie.url)
