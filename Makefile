@@ -76,7 +76,7 @@ help:
 	@echo "make lint   - ruff, pylint-odoo, oca-checks-odoo-module, oca-checks-po"
 	@echo "make run    - serve Odoo with $(ADDONS) and demo data on http://localhost:$(HTTP_PORT)"
 	@echo "make bench  - benchmarks against Odoo's own operations, printed as one table"
-	@echo "make reliability - two Odoo servers on one database: reminders and payments at once"
+	@echo "make reliability - two Odoo servers, their own PostgreSQL and SMTP server: faults survived"
 
 check-odoo:
 	@scripts/check_odoo.sh
