@@ -324,11 +324,33 @@ def set_up(env, args, base_url, smtp_port):
         {"company_id": company.id, "name": "Demo (reliability)"}
     )
     provider.write({"state": "test", "is_published": True, "journal_id": provider_journal.id})
-    holders = outstanding(args.holder_requests, amount=HOLDER_AMOUNT, customer=200)
-    # Every holder asks the whole amount: the requests ask the same.
-    holders.write({"amount": HOLDER_AMOUNT})
-    for request in holders:
-        request._portal_ensure_token()
+    holders = {}
+    for flow, customer in (("token", 200), ("direct", 220)):
+        requests = outstanding(args.holder_requests, amount=HOLDER_AMOUNT, customer=customer)
+        # Every holder asks the whole amount: the requests ask the same.
+        requests.write({"amount": HOLDER_AMOUNT})
+        rows = []
+        for request in requests:
+            token_id = None
+            if flow == "token":
+                # The customer's saved card: the provider charges it within the call.
+                token_id = (
+                    env["payment.token"]
+                    .sudo()
+                    .create(
+                        {
+                            "provider_id": provider.id,
+                            "payment_method_id": env.ref("payment_demo.payment_method_demo").id,
+                            "partner_id": request.partner_id.id,
+                            "provider_ref": f"demo-{request.id}",
+                            "payment_details": "4242",
+                            "demo_simulated_state": "done",
+                        }
+                    )
+                    .id
+                )
+            rows.append((request.id, request._portal_ensure_token(), token_id))
+        holders[flow] = rows
     # The first online payment of the journal, as above for the bank journal.
     warm_up_online = outstanding(1, amount=1.0, customer=398)
     warm_tx = (
@@ -385,7 +407,7 @@ def set_up(env, args, base_url, smtp_port):
         "targets": targets,
         "provider_id": provider.id,
         "payment_method_id": env.ref("payment_demo.payment_method_demo").id,
-        "holders": [(request.id, request.access_token) for request in holders],
+        "holders": holders,
         "victim": {"id": victim.id, "token": victim.access_token},
         "other": {"id": other.id, "token": other.access_token},
         "cancelled": {"id": cancelled.id, "token": cancelled.access_token},
@@ -1230,18 +1252,22 @@ class Run:
 
     # -- link holders ------------------------------------------------------
 
-    def holders_phase(self):
+    def holders_phase(self, flow):
+        """Link holders paying at once: with the customer's saved card (the
+        provider charges it within the call, ``flow`` token), or with a card
+        typed in the form (the provider confirms right after, ``direct``)."""
         started = time.monotonic()
         data = self.data
         public = [
             Client(self.servers.http_port(i), self.args.database, data["company_id"], None) for i in (0, 1)
         ]
-        holders = [data["holders"][index % len(data["holders"])] for index in range(self.args.holders)]
+        requests = data["holders"][flow]
+        holders = [requests[index % len(requests)] for index in range(self.args.holders)]
         outcomes = []
         lock = threading.Lock()
         barrier = threading.Barrier(self.args.holders)
 
-        def pay(number, request_id, token):
+        def pay(number, request_id, token, token_id):
             client = public[number % 2]
             try:
                 barrier.wait(timeout=30)
@@ -1255,21 +1281,22 @@ class Run:
                         "amount": HOLDER_AMOUNT,
                         "provider_id": data["provider_id"],
                         "payment_method_id": data["payment_method_id"],
-                        "token_id": None,
-                        "flow": "direct",
+                        "token_id": token_id,
+                        "flow": flow,
                         "tokenization_requested": False,
                         "landing_route": f"/my/payment_requests/{request_id}",
                     },
                 )
-                # The customer's card is charged: the provider says done.
-                client.route(
-                    "/payment/demo/simulate_payment",
-                    {
-                        "reference": processing["reference"],
-                        "payment_details": "4242",
-                        "simulated_state": "done",
-                    },
-                )
+                if flow == "direct":
+                    # The customer's card is charged: the provider says done.
+                    client.route(
+                        "/payment/demo/simulate_payment",
+                        {
+                            "reference": processing["reference"],
+                            "payment_details": "4242",
+                            "simulated_state": "done",
+                        },
+                    )
                 outcome = "paid"
             except RpcError as error:
                 outcome = (
@@ -1281,9 +1308,9 @@ class Run:
                 outcomes.append(outcome)
 
         with ThreadPoolExecutor(max_workers=self.args.holders) as pool:
-            for number, (request_id, token) in enumerate(holders):
-                pool.submit(pay, number, request_id, token)
-        request_ids = tuple(request_id for request_id, _token in data["holders"])
+            for number, (request_id, token, token_id) in enumerate(holders):
+                pool.submit(pay, number, request_id, token, token_id)
+        request_ids = tuple(request_id for request_id, _token, _token_id in requests)
 
         def unprocessed():
             return self.db.sql(
@@ -1315,7 +1342,10 @@ class Run:
         over = [row for row in rows if row[2] > row[1] + 0.005]
         unbooked = [row for row in rows if abs(row[2] - row[3]) > 0.005]
         for name, asked, accepted, booked in rows:
-            print(f"  link holders: {name} asked {asked:.2f}, accepted {accepted:.2f}, booked {booked:.2f}")
+            print(
+                f"  link holders ({flow}): {name} asked {asked:.2f}, "
+                f"accepted {accepted:.2f}, booked {booked:.2f}"
+            )
         if over:
             failures.append(f"{len(over)} requests accepted more money than they ask: {over[:3]}")
         if unbooked:
@@ -1326,9 +1356,10 @@ class Run:
         unbalanced, book_failures = check_books(self.db)
         failures += book_failures
         self.report(
-            "link_holders",
-            f"{len(holders)} concurrent portal payments on {len(rows)} requests, both servers",
-            "all at once (a barrier), the provider confirms each at once",
+            f"link_holders_{flow}",
+            f"{len(holders)} concurrent portal payments on {len(rows)} requests, both servers, "
+            + ("with the customer's saved card" if flow == "token" else "with a card typed in"),
+            "all at once (a barrier)" + (", the provider confirms each at once" if flow == "direct" else ""),
             {
                 "payments": len(holders),
                 "paid": outcomes.count("paid"),
@@ -1494,7 +1525,8 @@ def main(argv=None):
             ),
             ("smtp", run.smtp_phase),
             ("malformed", run.malformed_phase),
-            ("link_holders", run.holders_phase),
+            ("link_holders_token", lambda: run.holders_phase("token")),
+            ("link_holders_direct", lambda: run.holders_phase("direct")),
         ]
         for name, phase in phases:
             try:
