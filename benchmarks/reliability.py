@@ -1389,7 +1389,7 @@ def install_key():
     digest = hashlib.sha1(f"{odoo.release.version}|{MODULES}".encode())
     addon = HERE.parent / "payment_request"
     for path in sorted(addon.rglob("*")):
-        skipped = {"__pycache__", "tests", "readme", "static", "i18n"}
+        skipped = {"__pycache__", "tests", "readme", "static", "i18n", "README.rst"}
         if path.is_file() and not skipped & set(path.relative_to(addon).parts):
             digest.update(str(path.relative_to(addon)).encode())
             digest.update(path.read_bytes())
