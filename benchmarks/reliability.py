@@ -1322,9 +1322,6 @@ class Run:
                 [request_ids],
             )[0][0]
 
-        self.db.trigger([data["tx_cron"]])
-        wait_until(lambda: unprocessed() == 0, 60, wake=lambda: self.db.trigger([data["tx_cron"]]))
-
         def read(env):
             env = env(context={"allowed_company_ids": [data["company_id"]]})
             rows = []
@@ -1337,6 +1334,13 @@ class Run:
                 rows.append((request.name, request.amount, accepted, request.amount_paid))
             return rows
 
+        def all_booked():
+            rows = self.db.run(read)
+            return unprocessed() == 0 and all(abs(row[2] - row[3]) < 0.005 for row in rows)
+
+        self.db.trigger([data["tx_cron"]])
+        # The post-processing job books the payments: wait for it (or 60 s).
+        wait_until(all_booked, 60, wake=lambda: self.db.trigger([data["tx_cron"]]))
         rows = self.db.run(read)
         failures = []
         over = [row for row in rows if row[2] > row[1] + 0.005]
