@@ -11,7 +11,8 @@ cluster in ``--pg-dir`` (``initdb`` on first use, its own port and socket), and
 an SMTP server on loopback that Odoo uses as its outgoing mail server. It
 
 1. makes a fresh database on its PostgreSQL with ``payment_request``,
-   ``l10n_be`` and ``payment_demo``, and adds a Belgian company
+   ``l10n_be`` and ``payment_demo`` (from a template of the last install when
+   nothing it depends on changed), and adds a Belgian company
    (``benchmarks/fixtures.py``) with the due requests of each phase (one
    customer each), the payment targets, a second job of the reminder cron
    (each server's cron worker can take one) and Odoo's demo payment provider;
@@ -33,8 +34,9 @@ an SMTP server on loopback that Odoo uses as its outgoing mail server. It
      cancelled and draft requests: each must be refused with a business error
      and nothing may change;
    - ``link holders``: 50 concurrent portal payments (5 per request, through
-     both servers) on 10 requests with Odoo's demo provider: the money
-     accepted for a request may not exceed what it asks.
+     both servers) on 10 requests with Odoo's demo provider, once with the
+     customer's saved card and once with a card typed in: the money accepted
+     for a request may not exceed what it asks, and all of it is booked.
 
    A client whose call fails for anything but a business refusal (connection
    cut, database gone) is told so, counts an error, and tries again on the
