@@ -21,9 +21,12 @@ DB_BENCH ?= payment_request_bench_$(SERIES_MAJOR)
 BENCH_ARGS ?=
 HTTP_PORT ?= 8069
 # make reliability: its throwaway database, and the HTTP and gevent ports of
-# its two servers (server 1, then server 2), all on loopback.
+# its two servers (server 1, then server 2), all on loopback. The run has a
+# PostgreSQL cluster of its own in REL_PG_DIR (made with initdb on first use),
+# on the port after the last of REL_PORTS, and its SMTP server on the next one.
 REL_DB ?= payment_request_reliability_$(SERIES_MAJOR)
 REL_PORTS ?= 8171,8172,8173,8174
+REL_PG_DIR ?= $(BUILD)/pg
 REL_ARGS ?=
 ADDONS := payment_request payment_request_account_reconcile_oca payment_request_mollie
 comma := ,
@@ -79,7 +82,7 @@ help:
 	@echo "make lint   - ruff, pylint-odoo, oca-checks-odoo-module, oca-checks-po"
 	@echo "make run    - serve Odoo with $(ADDONS) and demo data on http://localhost:$(HTTP_PORT)"
 	@echo "make bench  - benchmarks against Odoo's own operations, printed as one table"
-	@echo "make reliability - two Odoo servers on one database: reminders and payments at once"
+	@echo "make reliability - two Odoo servers, their own PostgreSQL and SMTP server: faults survived"
 
 check-odoo:
 	@scripts/check_odoo.sh
@@ -195,8 +198,6 @@ bench: venv postgres conf
 		--logfile=$(BUILD)/bench-install.log
 	$(PY) benchmarks/run.py --config $(ODOO_CONF) --database $(DB_BENCH) $(BENCH_ARGS)
 
-reliability: venv postgres conf
-	-@dropdb --if-exists $(REL_DB) >/dev/null 2>&1
-	$(ODOO) -c $(ODOO_CONF) -d $(REL_DB) -i payment_request,l10n_be --stop-after-init --without-demo=all \
-		--logfile=$(BUILD)/reliability-install.log
-	$(PY) benchmarks/reliability.py --config $(ODOO_CONF) --database $(REL_DB) --ports $(REL_PORTS) $(REL_ARGS)
+reliability: venv conf
+	$(PY) benchmarks/reliability.py --config $(ODOO_CONF) --database $(REL_DB) --ports $(REL_PORTS) \
+		--pg-dir $(REL_PG_DIR) --results $(BUILD)/reliability-results.json $(REL_ARGS)

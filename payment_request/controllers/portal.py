@@ -168,7 +168,7 @@ class PaymentRequestPortal(CustomerPortal):
 
 class PaymentRequestPaymentPortal(payment_portal.PaymentPortal):
     @http.route("/my/payment_requests/<int:request_id>/transaction", type=JSONRPC, auth="public")
-    def portal_payment_request_transaction(self, request_id, access_token, **kwargs):
+    def portal_payment_request_transaction(self, request_id, access_token=None, **kwargs):
         """Create a draft transaction for the request's amount due and return
         its processing values. Refused when the request has nothing to be paid,
         or for more than it asks now, payments in progress counted."""

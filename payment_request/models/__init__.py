@@ -12,3 +12,4 @@ from . import res_partner_bank
 from . import mail_template
 from . import ir_actions
 from . import payment_transaction
+from . import mail_mail

@@ -1,5 +1,6 @@
 import base64
 import logging
+import math
 import urllib.parse
 from datetime import timedelta
 
@@ -1589,6 +1590,8 @@ class PaymentRequest(models.Model):
         if not self.is_sent or self.is_cancelled or not self._has_to_be_paid():
             raise ValidationError(self.env._("Payment request %s has nothing left to be paid.", self.name))
         currency = self.currency_id
+        if amount and not math.isfinite(amount):
+            raise ValidationError(self.env._("The amount to pay is not a number."))
         if not amount or currency.compare_amounts(amount, 0.0) <= 0:
             raise ValidationError(self.env._("The amount to pay must be above zero."))
         in_progress = self._get_online_amount_in_progress()

@@ -13,6 +13,7 @@ except ImportError:
     from odoo.orm.environments import Transaction
 
 __all__ = [
+    "MAIL_SERVER_CONNECT",
     "RESET_TO_DRAFT_UNRECONCILES",
     "SALE_LINE_TAXES",
     "Transaction",
@@ -27,6 +28,9 @@ SALE_LINE_TAXES = "tax_ids" if _IS_19 else "tax_id"
 #: on 18.0; 19.0 keeps them matched to the draft until it is cancelled or
 #: deleted (CONTRIBUTING.md: "An invoice reset to draft").
 RESET_TO_DRAFT_UNRECONCILES = not _IS_19
+#: The ir.mail_server method mail.mail.send() opens its SMTP session with
+#: (connect on 18.0, _connect__ on 19.0).
+MAIL_SERVER_CONNECT = "_connect__" if _IS_19 else "connect"
 
 
 def reconcile_exchange_moves(lines):

@@ -55,6 +55,42 @@ class PaymentRequestRegister(models.TransientModel):
     payment_date = fields.Date(required=True, default=fields.Date.context_today)
     note = fields.Char()
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_register_values(vals)
+        return super().create(vals_list)
+
+    @api.model
+    def _check_register_values(self, vals):
+        """Refuse, before the ORM reads them, values the form never sends: an
+        id that is not a number, an amount that is not a finite number, or a
+        currency other than the request's (the payment is in the request's)."""
+        for name in ("payment_request_id", "journal_id", "payment_method_line_id"):
+            value = vals.get(name)
+            if value not in (None, False) and (isinstance(value, bool) or not isinstance(value, int)):
+                raise ValidationError(
+                    self.env._(
+                        "%(field)s is not a valid record.",
+                        field=self._fields[name]._description_string(self.env),
+                    )
+                )
+        amount = vals.get("amount")
+        if amount is not None and amount is not False:
+            if isinstance(amount, bool) or not isinstance(amount, int | float) or not math.isfinite(amount):
+                raise ValidationError(self.env._("The payment amount is not a number."))
+        currency_id = vals.get("currency_id")
+        if currency_id and vals.get("payment_request_id"):
+            request = self.env["payment.request"].browse(vals["payment_request_id"]).exists()
+            if request and currency_id != request.currency_id.id:
+                raise ValidationError(
+                    self.env._(
+                        "Payment request %(request)s is paid in %(currency)s, its own currency.",
+                        request=request.name,
+                        currency=request.currency_id.name,
+                    )
+                )
+
     @api.depends("payment_request_id")
     def _compute_journal_id(self):
         for wizard in self:
