@@ -96,7 +96,7 @@ postgres:
 # A missing tree is fetched by check-odoo.
 $(ODOO_HOME)/requirements.txt: | check-odoo
 
-$(BUILD)/odoo-requirements.txt: $(ODOO_HOME)/requirements.txt | check-odoo
+$(BUILD)/odoo-requirements.txt: $(ODOO_HOME)/requirements.txt Makefile | check-odoo
 	@mkdir -p $(BUILD)
 	@# cbor2 5.4.2 no longer builds on Python 3.11; 5.6.2 does (both series pin it).
 	@# polib: Odoo pins 1.1.1, oca-odoo-pre-commit-hooks (requirements-test.txt) needs
