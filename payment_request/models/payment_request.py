@@ -21,6 +21,11 @@ OUTSTANDING_STATES = ("sent", "partial")
 # States of an online transaction whose money is on its way but not booked yet
 # (a done transaction counts too until its payment is posted).
 IN_PROGRESS_TX_STATES = ("pending", "authorized")
+# A draft transaction is a payer at the provider's form (a card being typed in,
+# a redirect to the bank): it holds its amount this long, so that two payers
+# at once are not both charged the whole amount; an abandoned draft frees it
+# after that. Money confirmed later all the same is booked and flagged.
+DRAFT_TX_HOLD = timedelta(minutes=15)
 #: Context key holding the ids of the requests whose links the calling code
 #: has checked, as a frozenset: no RPC caller can send one (JSON and XML-RPC
 #: have no sets), so only server code grants it (see _check_link_fields).
@@ -1556,13 +1561,19 @@ class PaymentRequest(models.Model):
     def _get_online_amount_in_progress(self):
         """Return the money of this request's online transactions that the
         provider holds or is taking but that is not booked as a payment yet:
-        transactions pending, authorized, or done and not yet posted."""
+        transactions pending, authorized, done and not yet posted, or drafts
+        started in the last ``DRAFT_TX_HOLD``."""
         self.ensure_one()
+        held_since = fields.Datetime.now() - DRAFT_TX_HOLD
         # sudo: a portal visitor's payment form counts the money in flight of
         # the request it may pay; only a sum is returned.
         transactions = self.sudo().transaction_ids.filtered(
             lambda tx: tx.operation not in ("refund", "validation")
-            and (tx.state in IN_PROGRESS_TX_STATES or (tx.state == "done" and not tx.payment_id))
+            and (
+                tx.state in IN_PROGRESS_TX_STATES
+                or (tx.state == "done" and not tx.payment_id)
+                or (tx.state == "draft" and tx.create_date and tx.create_date >= held_since)
+            )
         )
         return self.currency_id.round(
             sum(
