@@ -65,6 +65,16 @@ class OnlinePaymentCommon(PaymentRequestCommon):
             )
         )
 
+    def age_transaction(self, tx, minutes=16):
+        """Make ``tx`` as old as a draft left at the provider's form that long."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE payment_transaction SET create_date = create_date - make_interval(mins => %s) "
+            "WHERE id = %s",
+            (minutes, tx.id),
+        )
+        tx.invalidate_recordset(["create_date"])
+
     def pay_online(self, request, amount=None):
         """A transaction done at the provider, then post-processed."""
         tx = self.create_transaction(request, amount)
@@ -110,8 +120,10 @@ class TestOnlinePayment(OnlinePaymentCommon):
 
     def test_overpaid_is_booked_and_flagged(self):
         request = self.create_request(amount=300.0)
-        # Two tabs: both transactions were made while 300.00 was due.
+        # Two tabs: both transactions were made while 300.00 was due (the
+        # first tab was left open for longer than a draft holds its amount).
         first = self.create_transaction(request)
+        self.age_transaction(first)
         second = self.create_transaction(request)
         for tx in first | second:
             tx._set_done()
@@ -237,10 +249,11 @@ class TestOnlinePayment(OnlinePaymentCommon):
             request._check_online_payment_amount(200.01)
         rest = self.create_transaction(request, 200.0)
         self.assertEqual(rest.amount, 200.0)
-        # A transaction the provider cancelled frees what it held.
+        # A transaction the provider cancelled frees what it held; the fresh
+        # draft of the rest holds its 200.00 (DRAFT_TX_HOLD).
         authorized._set_canceled()
-        self.assertEqual(request._get_online_amount_in_progress(), 200.0)
-        self.assertEqual(request._get_default_payment_link_values()["amount"], 300.0)
+        self.assertEqual(request._get_online_amount_in_progress(), 400.0)
+        self.assertEqual(request._get_default_payment_link_values()["amount"], 100.0)
 
     def test_transaction_pays_one_request_in_its_currency(self):
         request = self.create_request(amount=300.0)
@@ -274,10 +287,13 @@ class TestOnlinePayment(OnlinePaymentCommon):
         self.assertFalse(request.transaction_ids | other.transaction_ids)
 
     def test_money_beyond_the_request_is_booked_and_flagged(self):
-        """Both transactions were made before either was processed: the money
-        that really arrived is booked, never lost, and the salesperson is told."""
+        """Both transactions were made before either was processed (the first
+        one's payer left its form for longer than a draft holds its amount):
+        the money that really arrived is booked, never lost, and the
+        salesperson is told."""
         request = self.create_request(amount=500.0)
         first = self.create_transaction(request, 500.0)
+        self.age_transaction(first)
         second = self.create_transaction(request, 500.0)
         (first | second)._set_done()
         (first | second)._post_process()
@@ -285,6 +301,23 @@ class TestOnlinePayment(OnlinePaymentCommon):
         self.assertRecordValues(request, [{"amount_paid": 1000.0, "amount_residual": -500.0}])
         self.assertEqual(len(request.activity_ids), 1)
         self.assertIn("500.00", request.activity_ids.note)
+
+    def test_a_fresh_draft_holds_its_amount(self):
+        """Two payers at the provider's form at once (a card typed in): the
+        second cannot start a payment of what the first one is paying, until
+        the first one's draft is older than the hold (an abandoned form)."""
+        request = self.create_request(amount=500.0)
+        first = self.create_transaction(request, 500.0)
+        self.assertEqual(request._get_online_amount_in_progress(), 500.0)
+        with self.assertRaisesRegex(ValidationError, "is being processed"):
+            self.create_transaction(request, 500.0)
+        self.assertEqual(request.transaction_ids, first)
+        self.age_transaction(first)
+        self.assertEqual(request._get_online_amount_in_progress(), 0.0)
+        second = self.create_transaction(request, 500.0)
+        second._set_done()
+        second._post_process()
+        self.assertRecordValues(request, [{"amount_paid": 500.0, "amount_due": 0.0, "state": "paid"}])
 
     # Issue 23, item 6: the register wizard's provider path is gone --------
 
