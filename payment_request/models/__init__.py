@@ -10,6 +10,5 @@ from . import account_move
 from . import account_bank_statement_line
 from . import res_partner_bank
 from . import mail_template
-from . import ir_actions
 from . import payment_transaction
 from . import mail_mail

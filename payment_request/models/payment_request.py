@@ -6,12 +6,12 @@ from datetime import timedelta
 
 from psycopg2 import errors as pg_errors
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import consteq, float_round
 from odoo.tools.misc import hmac
 
-from ..compat import commit_cron_progress, sql_constraints
+from ..compat import GROUPS, commit_cron_progress, sql_constraints
 from ..tools import format_ogm, format_rf, normalize_reference
 
 # Payment requests number their OGM from this base so that they never share
@@ -1149,6 +1149,17 @@ class PaymentRequest(models.Model):
         # caller may write these requests (checked above) and the workflow
         # method calling this one decided the values.
         return self.sudo().write(vals)
+
+    @api.model
+    def _restrict_actions_to_group(self, action_xmlids, group_xmlid):
+        """Show the given actions to the members of a group only.
+
+        Called from the data files: the actions' groups field is named
+        differently on 18.0 and 19.0 (compat.GROUPS), which XML cannot say.
+        """
+        group = self.env.ref(group_xmlid)
+        for xmlid in action_xmlids:
+            self.env.ref(xmlid).write({GROUPS: [Command.link(group.id)]})
 
     def _check_internal_user(self):
         """Refuse portal and public users before an action does anything:
