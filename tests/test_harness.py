@@ -59,9 +59,10 @@ def fake_odoo_repo(tmp_path_factory):
 def check_odoo(odoo_home, **variables):
     """Run `make check-odoo` as a newcomer would, with these make variables."""
     args = [f"{name}={value}" for name, value in {"ODOO_HOME": odoo_home, **variables}.items()]
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("ODOO_HOME", "ODOO_REPO", "ODOO_REF", "MAKEFLAGS")
-    }
+    # Run by `make test`, the environment carries the outer make's variables:
+    # MAKELEVEL would make the inner make print "make[2]: ***" as a sub-make.
+    outer = ("ODOO_HOME", "ODOO_REPO", "ODOO_REF", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")
+    env = {k: v for k, v in os.environ.items() if k not in outer}
     return subprocess.run(
         ["make", "--no-print-directory", "-s", "-C", str(ROOT), "check-odoo", *args],
         env={**env, **GIT_ENV},
