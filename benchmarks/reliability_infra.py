@@ -115,9 +115,12 @@ class PgInstance:
         # No TCP listener: the socket in the run's own directory only. fsync off:
         # a restart of PostgreSQL (even -m immediate, a crash) keeps what the OS
         # has; only a machine crash would lose data, which this run does not test.
+        # synchronous_commit stays on: off, a crash loses commits already
+        # acknowledged to Odoo (a link answered "done" was gone after the
+        # restart, and the duplicate call then booked it: "accepted twice").
         options = (
             f"-c listen_addresses='' -c port={self.port} -c unix_socket_directories='{self.socket_dir}' "
-            "-c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+            "-c max_connections=200 -c fsync=off -c full_page_writes=off "
             "-c shared_buffers=128MB"
         )
         self._run(
