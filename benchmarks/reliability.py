@@ -463,6 +463,20 @@ class Servers:
     def http_port(self, index):
         return self.ports[2 * index]
 
+    def revive(self):
+        """Start again a server whose master exited (on 19.0 a master can stop
+        itself while PostgreSQL recovers from a crash), as a supervisor
+        (systemd, a container runtime) does; return how many were started."""
+        started = 0
+        for index, process in enumerate(self.processes):
+            if process is not None and process.poll() is not None:
+                progress(f"server {index + 1} had exited (code {process.returncode}): started again")
+                self.start(index)
+                if not self.wait_up(index):
+                    raise SystemExit(f"server {index + 1} did not come back")
+                started += 1
+        return started
+
     def wait_up(self, index, seconds=120):
         url = f"http://127.0.0.1:{self.http_port(index)}/web/webclient/version_info"
         deadline = time.monotonic() + seconds
@@ -1536,6 +1550,7 @@ def main(argv=None):
         ]
         for name, phase in phases:
             try:
+                servers.revive()
                 phase()
             except Exception as error:  # a phase that breaks is a broken promise, the next ones still run
                 progress(f"phase {name} broke: {error!r}")
