@@ -139,6 +139,8 @@ test: venv postgres conf
 	@$(ODOO) -c $(ODOO_CONF) -d $(DB_TEST) -i $(TEST_MODULES) --stop-after-init \
 		--log-level=info --logfile=$(BUILD)/install.log --http-port=$(HTTP_PORT)
 	@scripts/check_install_log.sh $(BUILD)/install.log
+	@# Chromium's first start on a new machine builds its caches; done here, the tours do not wait for it.
+	-@timeout 120 chromium --headless --no-sandbox --disable-gpu --dump-dom about:blank >/dev/null 2>&1
 	$(VENV)/bin/pytest -p no:cacheprovider --rootdir=$(CURDIR) --odoo-config=$(ODOO_CONF) --odoo-database=$(DB_TEST) \
 		--odoo-http $(addprefix --cov=,$(ADDONS)) --cov-config=.coveragerc --cov-report=term:skip-covered \
 		tests $(addsuffix /tests,$(ADDONS)) \

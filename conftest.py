@@ -36,7 +36,25 @@ def allowed_skip(reason):
     return next((name for name, pattern in ALLOWED_SKIPS.items() if pattern.match(reason)), None)
 
 
+# Seconds a tour waits for Chromium's DevTools port. Odoo waits 10 s, then
+# skips the tour; Chromium's first start on a new machine (its profile and the
+# font cache) has taken longer under CI's load, and CI refuses that skip.
+CHROMIUM_START_SECONDS = 60
+
+
+def give_chromium_time():
+    """Let Odoo's browser wait CHROMIUM_START_SECONDS for Chromium to start
+    (odoo.tests.common reads these module globals at each start)."""
+    try:
+        from odoo.tests import common
+    except ImportError:
+        return
+    common.CHECK_BROWSER_ITERATIONS = round(CHROMIUM_START_SECONDS / common.CHECK_BROWSER_SLEEP)
+    common.BROWSER_WAIT = CHROMIUM_START_SECONDS
+
+
 def pytest_collectstart(collector):
+    give_chromium_time()
     # account_reconcile_oca's models use fields.Serialized, which the core addon
     # base_sparse_field adds to odoo.fields when it is imported; pytest-odoo
     # loads the registry only after collecting the tests, so collecting that
