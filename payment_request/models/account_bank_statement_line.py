@@ -61,7 +61,13 @@ class AccountBankStatementLine(models.Model):
 
     def _get_payment_request_texts(self):
         self.ensure_one()
-        return " ".join(filter(None, [self.payment_ref, self.ref, self.narration and str(self.narration)]))
+        return self._join_payment_request_texts(self.payment_ref, self.ref, self.narration)
+
+    @api.model
+    def _join_payment_request_texts(self, payment_ref, ref, narration):
+        """The text in which a transaction may carry a request's reference:
+        its label, its reference and its notes."""
+        return " ".join(filter(None, [payment_ref, ref, narration and str(narration)]))
 
     @api.model
     def _get_payment_request_auto_link_domain(self, references, companies):
@@ -97,6 +103,7 @@ class AccountBankStatementLine(models.Model):
         requests = Request.search(
             self._get_payment_request_auto_link_domain(all_references, st_lines.company_id)
         )
+        st_lines._note_payment_request_cancelled_money(references, requests)
         if not requests:
             return self.browse()
         st_lines._lock_for_payment_request()
@@ -130,6 +137,36 @@ class AccountBankStatementLine(models.Model):
             plans.append(plan)
         self.browse()._book_payment_request_allocations(plans, automatic=True)
         return self.browse([plan["st_line"].id for plan in plans])
+
+    def _note_payment_request_cancelled_money(self, references, open_requests):
+        """Flag the lines that carry the reference of a cancelled (or
+        expired) request and of no open one: the money stays unlinked in the
+        bank journal, and the request's salesperson gets an activity."""
+        all_references = {ref for refs in references.values() for ref in refs}
+        # sudo: whoever imports the bank file, the salesperson of a cancelled
+        # request must hear of its money; only the request is flagged.
+        cancelled = (
+            self.env["payment.request"]
+            .sudo()
+            .search(
+                [
+                    ("payment_reference_normalized", "in", list(all_references)),
+                    ("company_id", "in", self.company_id.ids),
+                    ("is_cancelled", "=", True),
+                ]
+            )
+        )
+        if not cancelled:
+            return
+        open_keys = {(request.company_id, request.payment_reference_normalized) for request in open_requests}
+        by_reference = cancelled.grouped(lambda r: (r.company_id, r.payment_reference_normalized))
+        for st_line in self:
+            keys = [(st_line.company_id, reference) for reference in references[st_line]]
+            if any(key in open_keys for key in keys):
+                continue
+            for key in keys:
+                for request in by_reference.get(key, []):
+                    request._notify_bank_money_on_cancelled(st_line)
 
     def _note_payment_request_ambiguous(self, requests):
         """Say on the transaction why it was not linked automatically."""

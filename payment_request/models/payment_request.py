@@ -8,11 +8,11 @@ from psycopg2 import errors as pg_errors
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import consteq, float_round
+from odoo.tools import SQL, consteq, float_round, format_date
 from odoo.tools.misc import hmac
 
 from ..compat import GROUPS, commit_cron_progress, sql_constraints
-from ..tools import format_ogm, format_rf, normalize_reference
+from ..tools import find_structured_references, format_ogm, format_rf, normalize_reference
 
 # Payment requests number their OGM from this base so that they never share
 # a reference with the OGMs l10n_be derives from invoice or partner ids.
@@ -273,6 +273,20 @@ class PaymentRequest(models.Model):
         index=True,
         copy=False,
     )
+    reminder_hold_reason = fields.Char(
+        string="Reminder On Hold",
+        compute="_compute_reminder_hold_reason",
+        search="_search_reminder_hold_reason",
+        help="Why the reminder that is due waits: the customer may have paid already (the bank "
+        "data is old, or an unlinked bank transaction may be theirs). It goes out, once, at the "
+        "first run after the reason is gone.",
+    )
+    date_sent = fields.Date(
+        string="Sent On",
+        readonly=True,
+        copy=False,
+        help="The day the request was sent (mailed or marked as sent).",
+    )
     note = fields.Html()
     pdf_unavailable = fields.Boolean(
         compute="_compute_pdf_unavailable",
@@ -485,6 +499,24 @@ class PaymentRequest(models.Model):
                 next_date = request.reminder_retry_date
             request.next_reminder_date = next_date
 
+    @api.depends_context("lang")
+    @api.depends(
+        "next_reminder_date", "last_reminder_date", "state", "auto_reminder", "date_sent", "company_id"
+    )
+    def _compute_reminder_hold_reason(self):
+        due = self.filtered_domain(self._get_reminder_due_domain(fields.Date.context_today(self)))
+        holds = due._get_reminder_holds()
+        for request in self:
+            request.reminder_hold_reason = holds.get(request, False)
+
+    def _search_reminder_hold_reason(self, operator, value):
+        if operator not in ("=", "!=") or value not in (False, True):
+            raise UserError(self.env._("Operation not supported"))
+        due = self.search(self._get_reminder_due_domain(fields.Date.context_today(self)))
+        held_ids = [request.id for request in due._get_reminder_holds()]
+        held = (operator == "!=") != bool(value)
+        return [("id", "in" if held else "not in", held_ids)]
+
     @api.depends("invoice_ids")
     def _compute_invoice_count(self):
         for request in self:
@@ -614,63 +646,281 @@ class PaymentRequest(models.Model):
         ]
 
     @api.model
-    def _cron_send_reminders(self, batch_size=REMINDER_BATCH_SIZE):
-        """Send the reminders that are due today, batch by batch.
+    def _get_expiry_domain(self, today):
+        """Return the domain of the requests to expire today, or None when no
+        company expires requests: sent, nothing received, every reminder
+        level sent, due more than the company's expiry days ago, and neither
+        the request nor its customer opted out of reminders."""
+        companies = self.env["res.company"].search([("payment_request_expiry_days", ">", 0)])
+        if not companies:
+            return None
+        Level = self.env["payment.request.reminder.level"]
+        # One branch per company, in prefix notation: | (&& A) (&& B) ...
+        per_company = ["|"] * (len(companies) - 1)
+        for company in companies:
+            per_company += [
+                "&",
+                "&",
+                ("company_id", "=", company.id),
+                ("date_due", "<", today - timedelta(days=company.payment_request_expiry_days)),
+                ("reminder_count", ">=", len(Level._get_company_levels(company))),
+            ]
+        return [
+            ("state", "=", "sent"),
+            ("auto_reminder", "=", True),
+            ("commercial_partner_id.payment_request_no_reminder", "=", False),
+            *per_company,
+        ]
 
-        Run by the scheduler, it sends one batch per call and reports its
+    @api.model
+    def _cron_send_reminders(self, batch_size=REMINDER_BATCH_SIZE):
+        """Expire the requests nobody paid, then send the reminders that are
+        due today, batch by batch. A reminder whose customer may have paid
+        already waits (see _get_reminder_holds).
+
+        Run by the scheduler, it does one batch per call and reports its
         progress, so that the scheduler commits and calls again; called
-        directly, it goes on until nothing is due."""
+        directly, it goes on until nothing is left."""
         in_cron = bool(self.env.context.get("ir_cron_progress_id"))
         today = fields.Date.context_today(self)
-        domain = self._get_reminder_due_domain(today)
-        seen_ids = []
         done = 0
-        while True:
-            candidates = self.search(
-                [*domain, ("id", "not in", seen_ids)], order="next_reminder_date, id", limit=batch_size
-            )
-            if not candidates:
-                break
-            seen_ids += candidates.ids
-            locked = candidates._lock_for_reminder(today)
-            locked._send_reminders(raise_errors=False)
-            done += len(locked)
-            # A batch another run has locked is left to it: go on to the next
-            # one, so that two runs started together share the work instead of
-            # the later one stopping at once.
-            if in_cron and locked:
-                remaining = self.search_count([*domain, ("id", "not in", seen_ids)])
-                commit_cron_progress(self.env, len(locked), remaining)
-                break
+        steps = (
+            (self._get_expiry_domain(today), "date_due, id", self._expire_batch),
+            (self._get_reminder_due_domain(today), "next_reminder_date, id", self._remind_batch),
+        )
+        for domain, order, process in steps:
+            if domain is None:
+                continue
+            seen_ids = []
+            while True:
+                candidates = self.search([*domain, ("id", "not in", seen_ids)], order=order, limit=batch_size)
+                if not candidates:
+                    break
+                seen_ids += candidates.ids
+                processed = process(candidates, today)
+                done += processed
+                # A batch another run has locked is left to it, and a batch
+                # whose reminders all wait does nothing: go on to the next
+                # one, so that two runs started together share the work.
+                if in_cron and processed:
+                    remaining = self.search_count([*domain, ("id", "not in", seen_ids)])
+                    commit_cron_progress(self.env, processed, remaining)
+                    return done
         return done
 
-    def _lock_for_reminder(self, today):
-        """Return the requests this transaction may remind: those not reminded
-        today whose row, and whose customer's row, it could lock. Mailing a
-        customer writes on the customer (portal signup data), so a request
-        whose customer another worker is mailing is left to that worker: two
-        runs at once never send the same reminder, nor wait on each other."""
+    @api.model
+    def _remind_batch(self, candidates, today):
+        """Send the due reminders of ``candidates`` but those that must wait;
+        return how many requests this run took."""
+        holds = candidates._get_reminder_holds(today)
+        if holds:
+            _logger.info(
+                "Payment reminders: %d held (the customer may have paid): %s",
+                len(holds),
+                "; ".join(f"{request.name}: {reason}" for request, reason in holds.items()),
+            )
+        locked = (candidates - self.concat(*holds))._lock_for_reminder(today)
+        locked._send_reminders(raise_errors=False)
+        return len(locked)
+
+    def _get_reminder_holds(self, today=None):
+        """Return ``{request: reason}`` for the requests whose reminder must
+        wait because the customer may have paid:
+
+        - the company imports bank transactions, and its newest one is older
+          than its ``payment_request_reminder_bank_days``;
+        - a bank transaction not reconciled yet, dated on or after the day
+          the request was sent, brings money from the request's customer or
+          carries its structured reference.
+
+        Reads the bank facts of all of ``self`` at once: three queries,
+        whatever the number of requests."""
+        if not self:
+            return {}
+        today = today or fields.Date.context_today(self)
+        # sudo: a reminder waits on bank facts the salesperson may not read;
+        # only a date and the reason go out of this method (the query below
+        # reads past the record rules for the same reason).
+        companies = self.company_id
+        newest = {
+            company.id: date
+            for company, date in self.env["account.bank.statement.line"]
+            .sudo()
+            ._read_group(
+                [("company_id", "in", companies.ids), ("journal_id.type", "=", "bank")],
+                ["company_id"],
+                ["date:max"],
+            )
+        }
+        since = min(request.date_sent or request.date or today for request in self)
+        # One query for all the money not linked yet (the statement line's
+        # date, reference and notes are its journal entry's).
+        for model, names in (
+            (
+                "account.bank.statement.line",
+                ["company_id", "partner_id", "is_reconciled", "amount", "payment_ref"],
+            ),
+            ("account.move", ["date", "ref", "narration"]),
+            ("res.partner", ["commercial_partner_id"]),
+        ):
+            self.env[model].flush_model(names)
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT line.company_id, partner.commercial_partner_id, move.date,
+                       line.payment_ref, move.ref, move.narration
+                  FROM account_bank_statement_line line
+                  JOIN account_move move ON move.id = line.move_id
+             LEFT JOIN res_partner partner ON partner.id = line.partner_id
+                 WHERE line.company_id IN %s
+                   AND line.is_reconciled IS NOT TRUE
+                   AND line.amount > 0
+                   AND move.date >= %s
+                """,
+                tuple(companies.ids),
+                since,
+            )
+        )
+        # The newest unlinked transaction per (company, customer) and per
+        # (company, structured reference).
+        by_customer = {}
+        by_reference = {}
+        StLine = self.env["account.bank.statement.line"]
+        for company_id, customer_id, line_date, *texts in self.env.cr.fetchall():
+            keys = [(by_customer, (company_id, customer_id))]
+            keys += [
+                (by_reference, (company_id, reference))
+                for reference in find_structured_references(StLine._join_payment_request_texts(*texts))
+            ]
+            for index, key in keys:
+                if key[1] and (key not in index or index[key] < line_date):
+                    index[key] = line_date
+        holds = {}
+        for request in self:
+            company = request.company_id
+            days = company.payment_request_reminder_bank_days
+            newest_date = newest.get(company.id)
+            if days > 0 and newest_date and (today - newest_date).days > days:
+                holds[request] = self.env._(
+                    "Bank transactions are older than %(days)s days (the newest is from %(date)s)",
+                    days=days,
+                    date=format_date(self.env, newest_date),
+                )
+                continue
+            sent = request.date_sent or request.date or today
+            customer_date = by_customer.get((company.id, request.commercial_partner_id.id))
+            reference_date = by_reference.get((company.id, request.payment_reference_normalized))
+            if customer_date and customer_date >= sent:
+                holds[request] = self.env._(
+                    "An unlinked bank transaction of this customer from %(date)s",
+                    date=format_date(self.env, customer_date),
+                )
+            elif reference_date and reference_date >= sent:
+                holds[request] = self.env._(
+                    "An unlinked bank transaction with this request's reference from %(date)s",
+                    date=format_date(self.env, reference_date),
+                )
+        return holds
+
+    def _lock_skip_locked(self, condition=None):
+        """Return the requests of ``self`` whose rows, and whose customers'
+        rows, this transaction could lock, and that meet ``condition`` (an
+        ``SQL`` on the alias ``request``). Mailing a customer writes on the
+        customer (portal signup data), so a request whose customer another
+        worker is mailing is left to that worker: two runs at once never
+        handle the same request, nor wait on each other."""
         if not self:
             return self
         try:
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(
-                    """
-                    SELECT request.id
-                      FROM payment_request request
-                      JOIN res_partner partner ON partner.id = request.partner_id
-                     WHERE request.id IN %s
-                       AND (request.last_reminder_date IS NULL OR request.last_reminder_date < %s)
-                       FOR NO KEY UPDATE OF request, partner SKIP LOCKED
-                    """,
-                    [tuple(self.ids), today],
+                    SQL(
+                        """
+                        SELECT request.id
+                          FROM payment_request request
+                          JOIN res_partner partner ON partner.id = request.partner_id
+                         WHERE request.id IN %s AND %s
+                           FOR NO KEY UPDATE OF request, partner SKIP LOCKED
+                        """,
+                        tuple(self.ids),
+                        condition or SQL("TRUE"),
+                    )
                 )
                 locked_ids = {row[0] for row in self.env.cr.fetchall()}
         except pg_errors.SerializationFailure:
-            # Another worker reminded some of these and committed after this
+            # Another worker handled some of these and committed after this
             # transaction began: leave the whole batch to it.
             return self.browse()
         return self.filtered(lambda request: request.id in locked_ids)
+
+    def _lock_for_reminder(self, today):
+        """Return the requests this transaction may remind: those not
+        reminded today that it could lock (see _lock_skip_locked)."""
+        return self._lock_skip_locked(
+            SQL("(request.last_reminder_date IS NULL OR request.last_reminder_date < %s)", today)
+        )
+
+    # ------------------------------------------------------------------
+    # Expiry
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _expire_batch(self, candidates, today):
+        """Expire the ``candidates`` this run could lock: cancel each, mail
+        the customer, and cancel its quotation when the company asks for it.
+        Return how many requests this run took."""
+        locked = candidates._lock_skip_locked()
+        for request in locked:
+            try:
+                with self.env.cr.savepoint():
+                    request._expire(today)
+            except UserError as error:
+                # Money came in meanwhile (the request is no longer one to
+                # expire): it stays as it is.
+                _logger.info("Payment request %s not expired: %s", request.name, error)
+        return len(locked)
+
+    def _expire(self, today):
+        """Cancel this unpaid request, tell the customer, and release its
+        quotation when the company's setting says so."""
+        self.ensure_one()
+        if self.currency_id.compare_amounts(self._get_online_amount_in_progress(), 0.0) > 0:
+            raise UserError(self.env._("Payment request %s has an online payment in progress.", self.name))
+        days = self.company_id.payment_request_expiry_days
+        self._action_cancel(
+            reason=self.env._(
+                "Expired: nothing was received %(days)s days after the due date (%(date)s), after "
+                "the last reminder. The customer was told by mail.",
+                days=days,
+                date=format_date(self.env, self.date_due),
+            )
+        )
+        self._portal_ensure_token()
+        self.with_context(payment_request_mail=True).message_post_with_source(
+            "payment_request.mail_template_payment_request_expired",
+            subtype_xmlid="mail.mt_comment",
+            email_layout_xmlid="mail.mail_notification_layout_with_responsible_signature",
+        )
+        if self.company_id.payment_request_expiry_cancel_quotation:
+            self._cancel_expired_quotation()
+
+    def _cancel_expired_quotation(self):
+        """Cancel the quotation of this expired request: only a quotation in
+        draft or sent, none of whose requests received money."""
+        self.ensure_one()
+        order = self.sale_order_id
+        if not order or order.state not in ("draft", "sent"):
+            return
+        if any(
+            request.currency_id.compare_amounts(request.amount_paid, 0.0)
+            or any(request._get_money_received())
+            for request in order.payment_request_ids
+        ):
+            return
+        order._action_cancel()
+        order.message_post(
+            body=self.env._("Cancelled: its payment request %(request)s expired unpaid.", request=self.name)
+        )
 
     def _send_reminders(self, raise_errors=True):
         """Send each request its next reminder level. Without raise_errors, a
@@ -1249,7 +1499,7 @@ class PaymentRequest(models.Model):
         if self.env.context.get("mark_payment_request_as_sent") and (
             self.env.su or self.env.user._is_internal()
         ):
-            self.filtered(lambda r: r._is_draft())._write_workflow({"is_sent": True})
+            self.filtered(lambda r: r._is_draft())._mark_sent()
         message = super().message_post(**kwargs)
         if self.env.context.get("payment_request_mail") and not self._can_render_pdf():
             self._message_log(body=self._get_pdf_unavailable_message())
@@ -1274,7 +1524,10 @@ class PaymentRequest(models.Model):
     def action_mark_sent(self):
         """Mark the request as sent without mailing it (handed over another way)."""
         self._check_internal_user()
-        self.filtered(lambda r: r._is_draft())._write_workflow({"is_sent": True})
+        self.filtered(lambda r: r._is_draft())._mark_sent()
+
+    def _mark_sent(self):
+        self._write_workflow({"is_sent": True, "date_sent": fields.Date.context_today(self)})
 
     def action_register_payment(self):
         """Open the wizard that registers a payment received for this request."""
@@ -1295,18 +1548,33 @@ class PaymentRequest(models.Model):
         path: a registered payment (also an online one) or a bank transaction."""
         self._check_internal_user()
         self.check_access("write")
+        self._action_cancel()
+
+    def _action_cancel(self, reason=None):
+        """Cancel these requests: the one implementation behind the Cancel
+        button, the cancelled order and the expiry of unpaid requests.
+        Refused for a request that is invoiced or received money. ``reason``,
+        when given, is posted on each request's chatter."""
         # A payment being registered at the same time waits for the cancel, or
         # the cancel for the payment: never both.
         self._lock_for_payment()
         for request in self:
-            if request._get_live_invoices():
-                raise UserError(
-                    self.env._(
-                        "Payment request %s is already invoiced: it cannot be cancelled.", request.name
-                    )
-                )
-            request._check_no_money_received()
+            request._check_can_cancel()
         self._write_workflow({"is_cancelled": True})
+        if reason:
+            for request in self:
+                request.message_post(body=reason, subtype_xmlid="mail.mt_note")
+        return True
+
+    def _check_can_cancel(self):
+        """Raise, saying what to undo first, when the request cannot be
+        cancelled: it is invoiced or it received money."""
+        self.ensure_one()
+        if self._get_live_invoices():
+            raise UserError(
+                self.env._("Payment request %s is already invoiced: it cannot be cancelled.", self.name)
+            )
+        self._check_no_money_received()
 
     def _get_money_received(self):
         """Return (payments, bank journal items) of the money this request
@@ -1723,6 +1991,27 @@ class PaymentRequest(models.Model):
             "it is booked as an open payment of the customer. Refund it or use it on an invoice.",
             payment=payment.name,
             amount=payment.currency_id.format(payment.amount),
+            request=self.name,
+        )
+        self.message_post(body=note)
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=self.env._("Payment on a cancelled request"),
+            note=note,
+            user_id=(self.user_id or self.env.user).id,
+        )
+
+    def _notify_bank_money_on_cancelled(self, st_line):
+        """Tell the salesperson that a bank transaction carries the reference
+        of this cancelled request: it is not linked, and waits in the bank
+        journal for the accountant."""
+        self.ensure_one()
+        note = self.env._(
+            "Bank transaction %(transaction)s of %(amount)s carries the reference of cancelled request "
+            "%(request)s: it is not linked and waits in the bank journal. Refund it, or use it on an "
+            "invoice.",
+            transaction=st_line.move_id.name,
+            amount=st_line.currency_id.format(st_line.amount),
             request=self.name,
         )
         self.message_post(body=note)

@@ -20,6 +20,24 @@ class ResCompany(models.Model):
         help="Link new bank statement lines to the open payment request whose "
         "structured reference they carry.",
     )
+    payment_request_reminder_bank_days = fields.Integer(
+        string="Hold reminders on bank data older than (days)",
+        default=3,
+        help="Reminders wait while the newest transaction of the company's bank journals is older "
+        "than this many days: the customer may have paid in a bank file not imported yet. "
+        "0 switches the check off. A company without bank transactions reminds as usual.",
+    )
+    payment_request_expiry_days = fields.Integer(
+        string="Expire unpaid requests after (days)",
+        help="Cancel a sent request that received nothing, once its last reminder level is sent "
+        "and its due date is more than this many days ago; the customer gets a last mail. "
+        "0 (the default) never expires requests.",
+    )
+    payment_request_expiry_cancel_quotation = fields.Boolean(
+        string="Cancel the quotation of an expired request",
+        help="When a request expires, cancel its quotation too (a quotation in draft or sent, "
+        "none of whose payment requests received money).",
+    )
     payment_request_reminder_level_ids = fields.One2many(
         comodel_name="payment.request.reminder.level",
         inverse_name="company_id",

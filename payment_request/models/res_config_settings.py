@@ -12,6 +12,18 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.payment_request_auto_link",
         readonly=False,
     )
+    payment_request_reminder_bank_days = fields.Integer(
+        related="company_id.payment_request_reminder_bank_days",
+        readonly=False,
+    )
+    payment_request_expiry_days = fields.Integer(
+        related="company_id.payment_request_expiry_days",
+        readonly=False,
+    )
+    payment_request_expiry_cancel_quotation = fields.Boolean(
+        related="company_id.payment_request_expiry_cancel_quotation",
+        readonly=False,
+    )
     payment_request_due_days = fields.Integer(
         related="company_id.payment_request_due_days",
         readonly=False,

@@ -109,9 +109,7 @@ class SaleOrder(models.Model):
                     requests=", ".join(blocking.mapped("name")),
                 )
             )
-        if requests:
-            requests.write({"is_cancelled": True})
-            for request in requests:
-                request.message_post(
-                    body=self.env._("Cancelled with order %(order)s.", order=request.sale_order_id.name)
-                )
+        for order, order_requests in requests.grouped("sale_order_id").items():
+            order_requests._action_cancel(
+                reason=self.env._("Cancelled with order %(order)s.", order=order.name)
+            )

@@ -134,6 +134,70 @@ class TestConcurrency(ConcurrencyMixin, TransactionCase):
             )
             self.assertEqual(len(self.reminders_of(env, [request_id])), 1)
 
+    # Expiry ---------------------------------------------------------------
+
+    def expirable_requests(self, count):
+        """``count`` sent requests due 30 days ago whose every reminder level
+        was sent, in a company that expires requests after 10 days."""
+        request_ids = self.due_requests(count)
+        with self.committed_env() as env:
+            requests = env["payment.request"].browse(request_ids)
+            company = requests.company_id
+            levels = env["payment.request.reminder.level"]._get_company_levels(company)
+            requests.write({"reminder_count": len(levels)})
+            was = company.payment_request_expiry_days
+            company.payment_request_expiry_days = 10
+
+        def restore():
+            with self.committed_env() as env:
+                env["payment.request"].browse(request_ids).company_id.payment_request_expiry_days = was
+
+        self.addCleanup(restore)
+        return request_ids
+
+    def expiry_mails_of(self, env, request_ids):
+        return self.reminders_of(env, request_ids).filtered(
+            lambda message: "Payment request expired" in (message.subject or "")
+        )
+
+    def test_two_expiry_runs_one_after_the_other_expire_and_mail_once(self):
+        request_ids = self.expirable_requests(5)
+        cron = lambda env: env["payment.request"]._cron_send_reminders(batch_size=2)  # noqa: E731
+        with self.spy("payment.request", "_expire") as reached:
+            first, second = self.run_after_commit(cron, cron)
+        self.assertEqual((first, second), (5, 0), "the late run leaves the batch to the first")
+        self.assertEqual(reached.count("second"), 0, "it expired and mailed nothing")
+        with self.committed_env() as env:
+            self.assertEqual(env["payment.request"].browse(request_ids).mapped("state"), ["cancel"] * 5)
+            mails = self.expiry_mails_of(env, request_ids)
+            self.assertEqual(sorted(mails.mapped("res_id")), sorted(request_ids), "one mail each")
+
+    def test_expiry_run_skips_the_requests_another_run_has_locked(self):
+        request_ids = self.expirable_requests(4)
+        today = fields.Date.today()
+        with self.two_transactions() as (env_first, env_second):
+            Request = env_first["payment.request"]
+            locked = Request.search(Request._get_expiry_domain(today))._lock_skip_locked()
+            self.assertEqual(sorted(locked.ids), sorted(request_ids))
+            second = self.call_and_commit(
+                lambda env: env["payment.request"]._cron_send_reminders(batch_size=3), env_second
+            )
+            first = self.call_and_commit(lambda env: Request._expire_batch(locked, today), env_first)
+        self.assertEqual((first, second), (4, 0))
+        with self.committed_env() as env:
+            self.assertEqual(env["payment.request"].browse(request_ids).mapped("state"), ["cancel"] * 4)
+            self.assertEqual(len(self.expiry_mails_of(env, request_ids)), 4)
+
+    def test_payment_committed_before_the_expiry_keeps_the_request(self):
+        (request_id,) = self.expirable_requests(1)
+        cron = lambda env: env["payment.request"]._cron_send_reminders()  # noqa: E731
+        paid, expired = self.run_after_commit(register(request_id), cron)
+        self.assertEqual((paid, expired), ("paid", 0))
+        with self.committed_env() as env:
+            request = env["payment.request"].browse(request_id)
+            self.assertEqual(request.state, "paid")
+            self.assertFalse(self.expiry_mails_of(env, [request_id]))
+
     # Payments -------------------------------------------------------------
 
     def test_double_submit_of_register_wizard_pays_once(self):
