@@ -26,6 +26,7 @@
         "wizard/payment_request_link_views.xml",
         "wizard/payment_link_wizard_views.xml",
         # Views
+        "views/payment_request_plan_views.xml",
         "views/payment_request_views.xml",
         "views/sale_order_views.xml",
         "views/account_payment_views.xml",

@@ -2,6 +2,7 @@ from . import res_company
 from . import res_partner
 from . import res_config_settings
 from . import payment_request_reminder_level
+from . import payment_request_plan
 from . import payment_request
 from . import payment_request_vat_deadline
 from . import sale_order

@@ -72,6 +72,26 @@ class PaymentRequest(models.Model):
         ondelete="restrict",
         tracking=True,
     )
+    plan_id = fields.Many2one(
+        comodel_name="payment.request.plan",
+        string="Payment Plan",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The payment plan this request is an instalment of.",
+    )
+    plan_line_id = fields.Many2one(
+        comodel_name="payment.request.plan.line",
+        string="Plan Instalment",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+    )
+    instalment_label = fields.Char(
+        string="Instalment",
+        compute="_compute_instalment_label",
+        help="Which instalment of its order's payment plan this request is, e.g. 2 of 3.",
+    )
     partner_id = fields.Many2one(
         comodel_name="res.partner",
         string="Customer",
@@ -517,6 +537,22 @@ class PaymentRequest(models.Model):
         held = (operator == "!=") != bool(value)
         return [("id", "in" if held else "not in", held_ids)]
 
+    @api.depends("plan_id", "date_due", "is_cancelled", "sale_order_id.payment_request_ids.plan_id")
+    def _compute_instalment_label(self):
+        for request in self:
+            if not request.plan_id:
+                request.instalment_label = False
+                continue
+            instalments = request.sale_order_id.payment_request_ids.filtered(
+                lambda r, plan=request.plan_id: r.plan_id == plan and not r.is_cancelled
+            ).sorted(lambda r: (r.date_due, r.id))
+            number = instalments.ids.index(request.id) + 1 if request.id in instalments.ids else 0
+            request.instalment_label = (
+                self.env._("Instalment %(number)s of %(count)s", number=number, count=len(instalments))
+                if number
+                else False
+            )
+
     @api.depends("invoice_ids")
     def _compute_invoice_count(self):
         for request in self:
@@ -859,6 +895,110 @@ class PaymentRequest(models.Model):
         return self._lock_skip_locked(
             SQL("(request.last_reminder_date IS NULL OR request.last_reminder_date < %s)", today)
         )
+
+    # ------------------------------------------------------------------
+    # Payment plans: instalments that go out on their day
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _get_planned_send_domain(self, today):
+        """Return the domain of the instalments to send today: drafts of a
+        payment plan, on a confirmed order, due within their company's lead
+        time (``payment_request_plan_send_days``)."""
+        companies = self.env["res.company"].search([])
+        per_company = ["|"] * (len(companies) - 1)
+        for company in companies:
+            per_company += [
+                "&",
+                ("company_id", "=", company.id),
+                ("date_due", "<=", today + timedelta(days=company.payment_request_plan_send_days)),
+            ]
+        return [
+            ("plan_id", "!=", False),
+            ("is_sent", "=", False),
+            ("is_cancelled", "=", False),
+            ("sale_order_id.state", "=", "sale"),
+            *per_company,
+        ]
+
+    @api.model
+    def _cron_send_planned_requests(self, batch_size=REMINDER_BATCH_SIZE):
+        """Send the instalments of payment plans whose day has come, batch by
+        batch, each instalment once (see _send_planned_batch). Run by the
+        scheduler, one batch per call with its progress; called directly, all
+        of them."""
+        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
+        today = fields.Date.context_today(self)
+        domain = self._get_planned_send_domain(today)
+        seen_ids = []
+        done = 0
+        while True:
+            candidates = self.search(
+                [*domain, ("id", "not in", seen_ids)], order="date_due, id", limit=batch_size
+            )
+            if not candidates:
+                break
+            seen_ids += candidates.ids
+            locked = candidates._lock_skip_locked(
+                SQL("request.is_sent IS NOT TRUE AND request.is_cancelled IS NOT TRUE")
+            )
+            locked._send_planned_batch()
+            done += len(locked)
+            if in_cron and locked:
+                remaining = self.search_count([*domain, ("id", "not in", seen_ids)])
+                commit_cron_progress(self.env, len(locked), remaining)
+                break
+        return done
+
+    def _send_planned_batch(self):
+        """Send these instalments in one savepoint; when one fails, send them
+        one savepoint each, so that the others still go and the failing one
+        is flagged to its salesperson."""
+        try:
+            with self.env.cr.savepoint():
+                for request in self:
+                    request._send_planned()
+        except Exception:  # one of the batch failed: isolate it
+            _logger.info("Planned instalments: a batch failed, sending them one by one")
+            for request in self:
+                try:
+                    with self.env.cr.savepoint():
+                        request._send_planned()
+                except Exception as error:  # flagged, tried again at the next run
+                    _logger.info("Planned instalment %s not sent: %s", request.name, error)
+                    request._log_planned_send_failure(error)
+
+    def _send_planned(self):
+        """Send this instalment as Send does: the same mail, PDF and portal
+        link; it is then a sent request like any other."""
+        self.ensure_one()
+        if not self.partner_id.email:
+            raise UserError(
+                self.env._(
+                    "%(partner)s has no email address: the instalment cannot be sent.",
+                    partner=self.partner_id.display_name,
+                )
+            )
+        self._portal_ensure_token()
+        self.with_context(
+            mark_payment_request_as_sent=True, payment_request_mail=True
+        ).message_post_with_source(
+            "payment_request.mail_template_payment_request",
+            subtype_xmlid="mail.mt_comment",
+            email_layout_xmlid="mail.mail_notification_layout_with_responsible_signature",
+        )
+
+    def _log_planned_send_failure(self, error):
+        self.ensure_one()
+        reason = str(error.args[0]) if getattr(error, "args", None) else str(error)
+        summary = self.env._("Planned instalment not sent")
+        if not self.activity_ids.filtered(lambda activity: activity.summary == summary):
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=summary,
+                note=reason,
+                user_id=(self.user_id or self.env.user).id,
+            )
 
     # ------------------------------------------------------------------
     # Expiry

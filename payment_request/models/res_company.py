@@ -38,6 +38,16 @@ class ResCompany(models.Model):
         help="When a request expires, cancel its quotation too (a quotation in draft or sent, "
         "none of whose payment requests received money).",
     )
+    payment_request_plan_id = fields.Many2one(
+        comodel_name="payment.request.plan",
+        string="Default payment plan",
+        help="The payment plan of new orders whose customer has no plan of their own.",
+    )
+    payment_request_plan_send_days = fields.Integer(
+        string="Send planned instalments (days before due)",
+        default=14,
+        help="An instalment of a payment plan goes out by itself this many days before its due date.",
+    )
     payment_request_reminder_level_ids = fields.One2many(
         comodel_name="payment.request.reminder.level",
         inverse_name="company_id",

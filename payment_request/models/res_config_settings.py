@@ -24,6 +24,14 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.payment_request_expiry_cancel_quotation",
         readonly=False,
     )
+    payment_request_plan_id = fields.Many2one(
+        related="company_id.payment_request_plan_id",
+        readonly=False,
+    )
+    payment_request_plan_send_days = fields.Integer(
+        related="company_id.payment_request_plan_send_days",
+        readonly=False,
+    )
     payment_request_due_days = fields.Integer(
         related="company_id.payment_request_due_days",
         readonly=False,

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -9,6 +11,17 @@ class SaleOrder(models.Model):
         comodel_name="payment.request",
         inverse_name="sale_order_id",
         string="Payment Requests",
+    )
+    payment_request_plan_id = fields.Many2one(
+        comodel_name="payment.request.plan",
+        string="Payment Plan",
+        compute="_compute_payment_request_plan_id",
+        store=True,
+        readonly=False,
+        check_company=True,
+        domain="[('company_id', 'in', (False, company_id))]",
+        help="Ask the order's total in instalments, each a payment request of its own that goes "
+        "out on its day. Applied by Apply Payment Plan, or when the order is confirmed.",
     )
     payment_request_count = fields.Integer(compute="_compute_payment_request_stats")
     payment_request_amount_residual = fields.Monetary(
@@ -23,7 +36,114 @@ class SaleOrder(models.Model):
 
     def write(self, vals):
         self.env["payment.request"]._check_link_fields(self, [vals], self._get_payment_request_fields())
+        if "payment_request_plan_id" in vals:
+            changed = self.filtered(
+                lambda order: order.payment_request_plan_id.id != vals["payment_request_plan_id"]
+            )
+            changed._remove_unsent_instalments()
         return super().write(vals)
+
+    @api.depends("partner_id", "company_id")
+    def _compute_payment_request_plan_id(self):
+        for order in self:
+            if order.state not in ("draft", "sent") or order.payment_request_ids:
+                # The plan of an order under way changes only by hand.
+                order.payment_request_plan_id = order.payment_request_plan_id
+                continue
+            partner = order.partner_id.commercial_partner_id.with_company(order.company_id)
+            order.payment_request_plan_id = (
+                partner.payment_request_plan_id or order.company_id.payment_request_plan_id
+            )
+
+    def action_confirm(self):
+        result = super().action_confirm()
+        # A default plan needs no click: confirming an order with a plan and
+        # no requests applies it.
+        self.filtered(
+            lambda order: order.state == "sale"
+            and order.payment_request_plan_id
+            and not order.payment_request_ids.filtered(lambda r: not r.is_cancelled)
+        )._apply_payment_request_plan()
+        return result
+
+    def action_apply_payment_request_plan(self):
+        """Make one draft request per instalment of the order's payment plan;
+        those due within the company's lead time go out at once."""
+        self._apply_payment_request_plan()
+
+    def _apply_payment_request_plan(self):
+        Request = self.env["payment.request"]
+        today = fields.Date.context_today(self)
+        for order in self:
+            plan = order.payment_request_plan_id
+            if not plan:
+                raise UserError(self.env._("Choose a payment plan for order %s first.", order.name))
+            if order.state == "cancel":
+                raise UserError(self.env._("Order %s is cancelled: no payment plan applies.", order.name))
+            Request._check_order_writable(order)
+            live = order.payment_request_ids.filtered(lambda r: not r.is_cancelled)
+            sent = live.filtered(lambda r: not r._is_draft())
+            if sent:
+                raise UserError(
+                    self.env._(
+                        "Order %(order)s already has payment requests (%(requests)s): a payment plan "
+                        "replaces only drafts. Cancel those requests first, or ask the rest by hand.",
+                        order=order.name,
+                        requests=", ".join(sent.mapped("name")),
+                    )
+                )
+            order._check_payment_request_plan_amounts(plan)
+            # sudo: the drafts asked nothing yet and the plan replaces them;
+            # the caller may change the order (checked above).
+            live.sudo().unlink()
+            requests = Request
+            for line in plan.line_ids.sorted():
+                # One at a time: the balance asks what the instalments before
+                # it left. sudo: the plan and its instalment are set by this
+                # workflow only (the allowlist refuses them to users); the
+                # caller may change the order (checked above), and the
+                # requests follow its salesperson.
+                vals = {**line._prepare_payment_request_vals(order, today), "plan_id": plan.id}
+                requests |= Request.sudo().create(vals).sudo(False)
+            send_until = today + timedelta(days=order.company_id.payment_request_plan_send_days)
+            requests.filtered(lambda r, until=send_until: r.date_due <= until)._send_planned_batch()
+            order.message_post(
+                body=self.env._(
+                    "Payment plan %(plan)s applied: %(count)s instalments.",
+                    plan=plan.name,
+                    count=len(requests),
+                )
+            )
+
+    def _check_payment_request_plan_amounts(self, plan):
+        """Refuse a plan whose instalments before the balance ask the whole
+        order or more: the balance must ask something."""
+        self.ensure_one()
+        currency = self.currency_id
+        total = self.amount_total
+        asked = sum(
+            currency.round(total * line.value / 100.0) if line.value_type == "percent" else line.value
+            for line in plan.line_ids
+            if line.value_type != "balance"
+        )
+        if currency.compare_amounts(total, 0.0) <= 0 or currency.compare_amounts(asked, total) >= 0:
+            raise UserError(
+                self.env._(
+                    "Payment plan %(plan)s asks %(asked)s before its balance, and order %(order)s "
+                    "totals %(total)s: the balance would ask nothing. Choose another plan.",
+                    plan=plan.name,
+                    asked=currency.format(asked),
+                    order=self.name,
+                    total=currency.format(total),
+                )
+            )
+
+    def _remove_unsent_instalments(self):
+        """Remove the drafts of the orders' payment plans (their plan is
+        removed or replaced); sent instalments stay."""
+        drafts = self.payment_request_ids.filtered(lambda r: r.plan_id and r._is_draft())
+        # sudo: drafts of a plan asked nothing; the caller is changing the order.
+        drafts.sudo().unlink()
 
     @api.model
     def _get_payment_request_fields(self):

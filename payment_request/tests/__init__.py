@@ -8,6 +8,7 @@ from . import test_access
 from . import test_invoice
 from . import test_reminder
 from . import test_reminder_hold
+from . import test_payment_plan
 from . import test_bank_link
 from . import test_bank_import
 from . import test_coda
