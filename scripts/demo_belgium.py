@@ -382,6 +382,12 @@ def main():
         .create({"invoice_mode": "down_payment", "post_invoice": True})
     )
     wizard.action_create_invoices()
+    # A payment plan (betalingsschema): 30 % now, the balance after 30 days;
+    # applied on the quotation, whose deposit goes out at once, then confirmed.
+    quotation = make_order(company, customers["dubois"], [(p["kitchen"], 1)], confirm=False)
+    quotation.payment_request_plan_id = env.ref("payment_request.payment_request_plan_demo_deposit_balance")
+    quotation.action_apply_payment_request_plan()
+    quotation.action_confirm()
     # Cancelled.
     order = make_order(company, customers["atelier"], [(p["placement"], 10)])
     make_request(order, amount=300.0).action_cancel()

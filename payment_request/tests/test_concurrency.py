@@ -8,6 +8,7 @@ outcome it is named after, including where the loser stopped: the guard
 
 from datetime import timedelta
 
+from freezegun import freeze_time
 from psycopg2 import errors as pg_errors
 
 from odoo import Command, fields
@@ -197,6 +198,50 @@ class TestConcurrency(ConcurrencyMixin, TransactionCase):
             request = env["payment.request"].browse(request_id)
             self.assertEqual(request.state, "paid")
             self.assertFalse(self.expiry_mails_of(env, [request_id]))
+
+    # Payment plans ----------------------------------------------------------
+
+    def test_two_runs_send_each_planned_instalment_once(self):
+        order_id, request_ids = self.create_committed_requests(1)
+        with self.committed_env() as env:
+            order = env["sale.order"].browse(order_id)
+            env["payment.request"].browse(request_ids).sudo().write({"is_cancelled": True})
+            plan = env["payment.request.plan"].create(
+                {
+                    "name": "Concurrency plan",
+                    "line_ids": [
+                        Command.create({"sequence": 1, "value_type": "percent", "value": 50.0, "days": 30}),
+                        Command.create({"sequence": 2, "value_type": "balance", "days": 30}),
+                    ],
+                }
+            )
+            order.action_confirm()
+            order.payment_request_plan_id = plan
+            order.action_apply_payment_request_plan()
+            instalment_ids = order.payment_request_ids.filtered("plan_id").ids
+            plan_id = plan.id
+
+        def cleanup():
+            with self.committed_env() as env:
+                env["payment.request.plan"].browse(plan_id).unlink()
+
+        # Run last: the order and its requests go first.
+        self.addCleanup(cleanup)
+        self.addCleanup(self.cleanup_committed, order_id)
+        self.assertEqual(len(instalment_ids), 2)
+        cron = lambda env: env["payment.request"]._cron_send_planned_requests(batch_size=1)  # noqa: E731
+        with (
+            freeze_time(fields.Date.today() + timedelta(days=20)),
+            self.spy("payment.request", "_send_planned") as reached,
+        ):
+            first, second = self.run_after_commit(cron, cron)
+        self.assertEqual((first, second), (2, 0), "the late run leaves the instalments to the first")
+        self.assertEqual(reached.count("second"), 0, "it mailed nobody")
+        with self.committed_env() as env:
+            instalments = env["payment.request"].browse(instalment_ids)
+            self.assertEqual(instalments.mapped("state"), ["sent", "sent"])
+            mails = self.reminders_of(env, instalment_ids)
+            self.assertEqual(sorted(mails.mapped("res_id")), sorted(instalment_ids), "one mail each")
 
     # Payments -------------------------------------------------------------
 

@@ -70,6 +70,9 @@ LINK_FIELDS = {
     "account.payment": ("payment_request_id",),
     "payment.transaction": ("payment_request_ids",),
 }
+# The fields our addons add to orders that a user sets in the order's form,
+# with the order's own access rights (test_order_payment_plan_is_set_like_the_order).
+ORDER_USER_FIELDS = {"sale.order": {"payment_request_plan_id"}}
 OUR_MODULES = ("payment_request", "payment_request_account_reconcile_oca", "payment_request_mollie")
 # Removed with the register wizard's provider path (issue 23, part B).
 NOT_WALKED = {"account.payment": {"payment_request_provider_ref"}}
@@ -99,6 +102,11 @@ class TestFieldAccess(PaymentRequestCommon):
         }
         cls.usd = cls.env.ref("base.USD")
         cls.usd.active = True
+        # A payment plan and its instalment, so that the walk has a value to
+        # try for the request's plan fields.
+        cls.plan = cls.env["payment.request.plan"].create(
+            {"name": "Half now", "line_ids": [Command.create({"value_type": "balance", "days": 0})]}
+        )
         own_order = cls.create_order(cls.partner_a, 1000.0, user_id=cls.users["salesman_own"].id)
         order_b = (
             cls.env["sale.order"]
@@ -213,6 +221,21 @@ class TestFieldAccess(PaymentRequestCommon):
         self.assertEqual(outcome, ACCESS, message)
         self.assertIn(f"({name})", str(error), message)
 
+    def test_order_payment_plan_is_set_like_the_order(self):
+        """The order's payment plan is a field of the order's form: whoever
+        may change the order sets it, nobody else."""
+        own = self.users["salesman_own"]
+        order = self.create_order(self.partner_a, 500.0, confirm=False, user_id=own.id)
+        order.with_user(own).write({"payment_request_plan_id": self.plan.id})
+        self.assertEqual(order.payment_request_plan_id, self.plan)
+        others = self.create_order(
+            self.partner_a, 500.0, confirm=False, user_id=self.users["salesman_all"].id
+        )
+        for role in ("salesman_own", "portal"):
+            with self.assertRaises(AccessError, msg=role):
+                others.with_user(self.users[role]).write({"payment_request_plan_id": self.plan.id})
+        self.assertFalse(others.payment_request_plan_id)
+
     def test_payment_request_every_field(self):
         Request = self.env["payment.request"]
         names = sorted(Request._fields)
@@ -257,7 +280,9 @@ class TestFieldAccess(PaymentRequestCommon):
             ours = {
                 name
                 for name, field in self.env[model]._fields.items()
-                if field._module in OUR_MODULES and name not in NOT_WALKED.get(model, ())
+                if field._module in OUR_MODULES
+                and name not in NOT_WALKED.get(model, ())
+                and name not in ORDER_USER_FIELDS.get(model, ())
             }
             self.assertEqual(ours - set(names), set(), f"{model}: a field our addons add is not in the table")
         differences = {}
