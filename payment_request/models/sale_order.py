@@ -138,6 +138,13 @@ class SaleOrder(models.Model):
                 )
             )
 
+    def _get_payment_request_instalments(self):
+        """Return the instalments of the order's payment plan the customer
+        sees in the portal: every one not cancelled, in order of due date."""
+        return self.payment_request_ids.filtered(lambda r: r.plan_id and not r.is_cancelled).sorted(
+            lambda r: (r.date_due, r.id)
+        )
+
     def _remove_unsent_instalments(self):
         """Remove the drafts of the orders' payment plans (their plan is
         removed or replaced); sent instalments stay."""

@@ -7,13 +7,27 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, tagged
 
 from odoo.addons.mail.tests.common import MockEmail
 
 from .common import PaymentRequestCommon
 
 TODAY = date(2026, 4, 1)
+
+
+def create_plan(env, name, lines, company=None):
+    """A plan of ``lines``: (value type, value, days) each, in order."""
+    return env["payment.request.plan"].create(
+        {
+            "name": name,
+            "company_id": company and company.id,
+            "line_ids": [
+                Command.create({"sequence": index, "value_type": kind, "value": value, "days": days})
+                for index, (kind, value, days) in enumerate(lines)
+            ],
+        }
+    )
 
 
 @tagged("post_install", "-at_install")
@@ -30,16 +44,7 @@ class TestPaymentPlan(PaymentRequestCommon, MockEmail):
 
     @classmethod
     def create_plan(cls, name, lines, company=None):
-        return cls.env["payment.request.plan"].create(
-            {
-                "name": name,
-                "company_id": company and company.id,
-                "line_ids": [
-                    Command.create({"sequence": index, "value_type": kind, "value": value, "days": days})
-                    for index, (kind, value, days) in enumerate(lines)
-                ],
-            }
-        )
+        return create_plan(cls.env, name, lines, company)
 
     def apply(self, order, plan=None, day=TODAY):
         order.payment_request_plan_id = plan or self.plan
@@ -236,3 +241,60 @@ class TestPaymentPlan(PaymentRequestCommon, MockEmail):
         settings.save().execute()
         self.assertEqual(self.company.payment_request_plan_id, self.plan)
         self.assertEqual(self.company.payment_request_plan_send_days, 7)
+
+
+@tagged("post_install", "-at_install")
+class TestPaymentPlanCustomer(PaymentRequestCommon, HttpCase):
+    """What the customer sees of a plan: the schedule on the order's and
+    each instalment's portal page, Pay now for the instalment due only, and
+    the instalment named in the PDF and the mail."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.plan = create_plan(
+            cls.env, "Thirds", [("percent", 30.0, 0), ("percent", 40.0, 20), ("balance", 0.0, 60)]
+        )
+        cls.quotation = cls.create_order(cls.partner_a, 1000.0, confirm=False)
+        cls.quotation.payment_request_plan_id = cls.plan
+        with freeze_time(TODAY):
+            cls.quotation.action_apply_payment_request_plan()
+        cls.deposit, cls.middle, cls.balance = cls.quotation.payment_request_ids.sorted("date_due")
+
+    def schedule_rows(self, html):
+        table = html.split("o_payment_request_schedule", 1)[1].split("</table>", 1)[0]
+        return table.split("<tr")[2:]
+
+    def test_order_page_shows_the_schedule_and_pays_the_instalment_due(self):
+        response = self.url_open(self.quotation.get_portal_url())
+        self.assertEqual(response.status_code, 200)
+        rows = self.schedule_rows(response.text)
+        self.assertEqual(len(rows), 3)
+        self.assertIn("Instalment 1 of 3", rows[0])
+        self.assertIn("363.00", rows[0])
+        self.assertIn("Planned", rows[1])
+        self.assertIn("363.00", rows[2])
+        # Pay now leads to the deposit's own payment form, for its amount.
+        self.assertIn("o_payment_request_schedule_pay", rows[0])
+        self.assertIn(f"/my/payment_requests/{self.deposit.id}?access_token=", rows[0])
+        self.assertNotIn("o_payment_request_schedule_pay", rows[1] + rows[2], "nothing to pay before its day")
+
+    def test_instalment_page_shows_the_schedule_and_its_own_amount(self):
+        response = self.url_open(self.deposit.get_portal_url())
+        self.assertEqual(response.status_code, 200)
+        html = response.text
+        self.assertIn("Instalment 1 of 3", html)
+        self.assertEqual(len(self.schedule_rows(html)), 3)
+        pay = html.split('id="payment_request_pay"', 1)[1]
+        self.assertIn("363.00", pay.split("</h4>", 1)[1][:2000], "Pay now asks this instalment, not the plan")
+
+    def test_pdf_and_mail_name_the_instalment(self):
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("payment_request.action_report_payment_request", self.deposit.ids)[0]
+            .decode()
+        )
+        self.assertIn("Instalment 1 of 3", html.split("o_payment_request_instalment", 1)[1][:200])
+        mail = self.deposit.message_ids.filtered(lambda m: self.deposit.name in (m.subject or ""))
+        self.assertEqual(len(mail), 1, "the deposit went out when the plan was applied")
+        self.assertIn("(Instalment 1 of 3)", mail.body)
