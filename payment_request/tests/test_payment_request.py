@@ -7,6 +7,7 @@ from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.payment_request.tests.compat import SALE_LINE_TAXES
 
+from ..models.payment_request import PaymentRequest
 from ..tools import is_valid_ogm, is_valid_rf
 from .common import PaymentRequestCommon
 
@@ -118,6 +119,14 @@ class TestPaymentRequest(PaymentRequestCommon):
             with self.env.cr.savepoint():
                 self.create_request(order=order, amount=10.0)
         self.assertFalse(order.payment_request_ids)
+
+    def test_base_builds_an_rf_reference(self):
+        """The base addon builds an ISO 11649 reference whatever the country;
+        only l10n_be_payment_request gives a Belgian company an OGM."""
+        request = self.create_request(amount=100.0)
+        reference = PaymentRequest._build_payment_reference(request)
+        self.assertTrue(is_valid_rf(reference), reference)
+        self.assertEqual(reference.replace(" ", "")[4:], f"9{request.id:08d}")
 
     def test_non_belgian_company_gets_rf(self):
         company_data = self.setup_other_company(name="US company", country_id=self.env.ref("base.us").id)
