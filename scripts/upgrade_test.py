@@ -63,6 +63,9 @@ REMOVED_SINCE = {
     "payment_request.field_payment_request_register__provider_reference": "da19542",
     # abb0630: the actions' groups set from payment.request, no ir.actions.actions extension.
     "payment_request.model_ir_actions_actions": "abb0630",
+    # 19.0 reflected the fields of that extension too.
+    "payment_request.field_ir_actions_actions__display_name": "abb0630",
+    "payment_request.field_ir_actions_actions__id": "abb0630",
     "payment_request.model_inherit__ir_actions_act_url__ir_actions_actions": "abb0630",
     "payment_request.model_inherit__ir_actions_act_window__ir_actions_actions": "abb0630",
     "payment_request.model_inherit__ir_actions_act_window_close__ir_actions_actions": "abb0630",
