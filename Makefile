@@ -28,7 +28,14 @@ REL_DB ?= payment_request_reliability_$(SERIES_MAJOR)
 REL_PORTS ?= 8171,8172,8173,8174
 REL_PG_DIR ?= $(BUILD)/pg
 REL_ARGS ?=
-ADDONS := payment_request payment_request_account_reconcile_oca payment_request_mollie
+# make upgrade-test: the commit whose addons are installed first (the layout
+# before l10n_be_payment_request), the addons it has, and the throwaway
+# database upgraded from it to this tree.
+UPGRADE_FROM ?= 845de4c
+UPGRADE_FROM_ADDONS ?= payment_request payment_request_account_reconcile_oca payment_request_mollie
+UPGRADE_DB ?= payment_request_upgrade_$(SERIES_MAJOR)
+UPGRADE_DIR := $(BUILD)/upgrade-old
+ADDONS := payment_request l10n_be_payment_request payment_request_account_reconcile_oca payment_request_mollie
 comma := ,
 empty :=
 space := $(empty) $(empty)
@@ -40,6 +47,7 @@ IMPORTERS_18.0 := account_statement_import_coda account_statement_import_camt
 IMPORTERS_19.0 := account_statement_import_camt
 IMPORTERS := $(IMPORTERS_$(ODOO_SERIES))
 TEST_MODULES := $(MODULES),l10n_be,sale_management,payment_demo,$(subst $(space),$(comma),$(IMPORTERS))
+UPGRADE_MODULES := $(subst $(space),$(comma),$(UPGRADE_FROM_ADDONS)),$(subst $(MODULES)$(comma),,$(TEST_MODULES))
 # make run: the Sales app and the Belgian chart beside the addons, in Dutch
 # and French, and a Belgian demo company (scripts/demo_belgium.py).
 DEMO_MODULES := $(TEST_MODULES)
@@ -73,12 +81,13 @@ ADDONS_PATH = $(ODOO_HOME)/addons,$(ODOO_HOME)/odoo/addons,$(CURDIR),$(shell cat
 ODOO := $(PY) $(ODOO_HOME)/odoo-bin
 ODOO_CONF = $(BUILD)/odoo.conf
 
-.PHONY: help check-odoo venv system-deps postgres conf test lint lint-ruff lint-format lint-pylint lint-oca-module lint-oca-po run wheel pot bench reliability clean
+.PHONY: help check-odoo venv system-deps postgres conf test upgrade-test lint lint-ruff lint-format lint-pylint lint-oca-module lint-oca-po run wheel pot bench reliability clean
 
 help:
 	@echo "Every target takes ODOO_SERIES=18.0 (default) or 19.0. A missing ODOO_HOME"
 	@echo "(default /opt/odoo/<series>) is fetched: a shallow clone of ODOO_REPO at ODOO_REF."
 	@echo "make test   - set up, install $(ADDONS) in a fresh database and run their tests"
+	@echo "make upgrade-test - install $(UPGRADE_FROM)'s addons with demo data, upgrade them to this tree, compare the rows"
 	@echo "make lint   - ruff, pylint-odoo, oca-checks-odoo-module, oca-checks-po"
 	@echo "make run    - serve Odoo with $(ADDONS) and demo data on http://localhost:$(HTTP_PORT)"
 	@echo "make bench  - benchmarks against Odoo's own operations, printed as one table"
@@ -149,6 +158,31 @@ test: venv postgres conf
 
 # The one lint definition: `make lint` runs every tool on every addon, and
 # .pre-commit-config.yaml calls these same targets (one hook each).
+# A database of UPGRADE_FROM's addons (git archive, with demo data and the
+# same modules as make test), seeded with what the demo lacks, upgraded with
+# `-u payment_request` to this tree's addons: scripts/upgrade_test.py compares
+# the rows read before and after and fails on any row lost or value changed.
+upgrade-test: venv postgres conf
+	@$(PY) -c 'import odoo.release as r; assert r.series == "$(ODOO_SERIES)", r.version'
+	-@dropdb --if-exists $(UPGRADE_DB) >/dev/null 2>&1
+	@rm -rf $(UPGRADE_DIR) && mkdir -p $(UPGRADE_DIR)/addons
+	git archive $(UPGRADE_FROM) $(UPGRADE_FROM_ADDONS) | tar -x -C $(UPGRADE_DIR)/addons
+	@sed -e 's|^addons_path = .*|addons_path = $(ODOO_HOME)/addons,$(ODOO_HOME)/odoo/addons,$(CURDIR)/$(UPGRADE_DIR)/addons,$(shell cat $(OCA_ADDONS_DIR))|' \
+		$(ODOO_CONF) > $(UPGRADE_DIR)/odoo.conf
+	@echo "Installing $(UPGRADE_FROM)'s addons ($(UPGRADE_MODULES)) with demo data in $(UPGRADE_DB)..."
+	@$(ODOO) -c $(UPGRADE_DIR)/odoo.conf -d $(UPGRADE_DB) -i $(UPGRADE_MODULES) --stop-after-init \
+		--log-level=warn --logfile=$(UPGRADE_DIR)/install.log --http-port=$(HTTP_PORT)
+	$(PY) scripts/upgrade_test.py seed --config $(UPGRADE_DIR)/odoo.conf --database $(UPGRADE_DB)
+	$(PY) scripts/upgrade_test.py dump --config $(UPGRADE_DIR)/odoo.conf --database $(UPGRADE_DB) \
+		--output $(UPGRADE_DIR)/before.json
+	@echo "Upgrading $(UPGRADE_DB) to this tree's addons (-u payment_request)..."
+	@$(ODOO) -c $(ODOO_CONF) -d $(UPGRADE_DB) -u payment_request --stop-after-init \
+		--log-level=info --logfile=$(UPGRADE_DIR)/upgrade.log --http-port=$(HTTP_PORT)
+	@scripts/check_install_log.sh $(UPGRADE_DIR)/upgrade.log
+	$(PY) scripts/upgrade_test.py dump --config $(ODOO_CONF) --database $(UPGRADE_DB) \
+		--output $(UPGRADE_DIR)/after.json
+	$(PY) scripts/upgrade_test.py compare $(UPGRADE_DIR)/before.json $(UPGRADE_DIR)/after.json
+
 LINT_TOOLS := lint-ruff lint-format lint-pylint lint-oca-module lint-oca-po
 lint: $(LINT_TOOLS)
 

@@ -868,7 +868,7 @@ def invoice_deadline_scale(env, factory, sizes):
     small, large = sizes["deadline_scale"]
     today = fields.Date.context_today(env["payment.request"])
     salesperson = _deadline_salesperson(env, factory.company)
-    activity_type = env.ref("payment_request.mail_activity_type_payment_request_invoice")
+    activity_type = env.ref("l10n_be_payment_request.mail_activity_type_payment_request_invoice")
     results, profiles = {}, {}
     for size in (small, large):
         env, factory = _fresh_factory(env, factory)
@@ -899,7 +899,7 @@ def invoice_deadline_scale(env, factory, sizes):
                     [("invoice_deadline", "<=", today + timedelta(days=5))]
                 )
                 records.activity_schedule(
-                    "payment_request.mail_activity_type_payment_request_invoice",
+                    "l10n_be_payment_request.mail_activity_type_payment_request_invoice",
                     date_deadline=today + timedelta(days=3),
                     note="1,210.00 received and not invoiced yet",
                     user_id=salesperson.id,

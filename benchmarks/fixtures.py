@@ -10,10 +10,10 @@ from datetime import timedelta
 
 from odoo import Command, fields
 
+from odoo.addons.l10n_be_payment_request.tools import OGM_BASE_OFFSET, format_ogm
 from odoo.addons.payment_request.compat import GROUPS
-from odoo.addons.payment_request.models.payment_request import OGM_BASE_OFFSET
 from odoo.addons.payment_request.tests.compat import SALE_LINE_TAXES
-from odoo.addons.payment_request.tools import format_ogm, normalize_reference
+from odoo.addons.payment_request.tools import normalize_reference
 
 COMPANY_NAME = "Payment Request Bench BE"
 COMPANY_IBAN = "BE71 0961 2345 6769"

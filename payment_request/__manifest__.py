@@ -1,7 +1,7 @@
 {
     "name": "Payment Requests",
     "summary": "Ask customers to pay all or part of a sale in advance, " "without an invoice up front",
-    "version": "1.0.0",
+    "version": "1.1.0",
     "category": "Sales/Sales",
     "website": "https://github.com/payment-request/payment_request",
     "author": "payment_request developers",
@@ -19,7 +19,6 @@
         "data/mail_template_data.xml",
         "data/payment_request_reminder_data.xml",
         "data/ir_cron_data.xml",
-        "data/mail_activity_type_data.xml",
         # Wizards
         "wizard/payment_request_register_views.xml",
         "wizard/payment_request_invoice_views.xml",
@@ -34,7 +33,6 @@
         "views/payment_request_reminder_level_views.xml",
         "views/account_bank_statement_line_views.xml",
         "views/payment_request_portal_templates.xml",
-        "report/payment_request_advance_report_views.xml",
         "views/payment_transaction_views.xml",
     ],
     "demo": [

@@ -4,7 +4,6 @@ from . import res_config_settings
 from . import payment_request_reminder_level
 from . import payment_request_plan
 from . import payment_request
-from . import payment_request_vat_deadline
 from . import sale_order
 from . import account_payment
 from . import account_move

@@ -12,11 +12,8 @@ from odoo.tools import SQL, consteq, float_round, format_date
 from odoo.tools.misc import hmac
 
 from ..compat import GROUPS, commit_cron_progress, sql_constraints
-from ..tools import find_structured_references, format_ogm, format_rf, normalize_reference
+from ..tools import find_structured_references, format_rf, normalize_reference
 
-# Payment requests number their OGM from this base so that they never share
-# a reference with the OGMs l10n_be derives from invoice or partner ids.
-OGM_BASE_OFFSET = 9_000_000_000
 OUTSTANDING_STATES = ("sent", "partial")
 # States of an online transaction whose money is on its way but not booked yet
 # (a done transaction counts too until its payment is posted).
@@ -36,6 +33,22 @@ REMINDER_BATCH_SIZE = 200
 PAY_ONLINE_QR_PIXELS = 280
 
 _logger = logging.getLogger(__name__)
+
+
+def _get_invoiced_ratio(lines):
+    """Return the share (0 to 1) of receivable credit ``lines`` settled with
+    posted customer invoices. An invoice reset to draft covers nothing: 19.0
+    keeps its items matched (README: "An invoice reset to draft")."""
+    total = sum(abs(line.amount_currency) for line in lines)
+    if not total:
+        return 0.0
+    invoiced = sum(
+        partial.credit_amount_currency
+        for partial in lines.matched_debit_ids
+        if partial.debit_move_id.move_id.move_type == "out_invoice"
+        and partial.debit_move_id.parent_state == "posted"
+    )
+    return min(invoiced / total, 1.0)
 
 
 @sql_constraints(
@@ -175,6 +188,12 @@ class PaymentRequest(models.Model):
         store=True,
         help="What the request asks the customer now: nothing while it is a draft, once it is "
         "cancelled or paid, or once an invoice of the order asks the amount instead.",
+    )
+    amount_uninvoiced = fields.Monetary(
+        string="Not Yet Invoiced",
+        compute="_compute_amount_uninvoiced",
+        store=True,
+        help="The money received for this request that no posted invoice settled with it covers yet.",
     )
     order_amount_total = fields.Monetary(
         string="Order Total",
@@ -447,6 +466,24 @@ class PaymentRequest(models.Model):
             asks = request.state in OUTSTANDING_STATES
             request.amount_due = max(request.amount_residual, 0.0) if asks else 0.0
 
+    @api.depends(
+        "currency_id",
+        "payment_ids.state",
+        "payment_ids.amount",
+        "payment_ids.payment_type",
+        "payment_ids.date",
+        "payment_ids.move_id.line_ids.amount_residual",
+        "payment_ids.move_id.line_ids.matched_debit_ids.debit_move_id.parent_state",
+        "received_line_ids.amount_residual",
+        "received_line_ids.parent_state",
+        "received_line_ids.matched_debit_ids.debit_move_id.parent_state",
+    )
+    def _compute_amount_uninvoiced(self):
+        for request in self:
+            request.amount_uninvoiced = sum(
+                amount for _date, amount in request._get_uninvoiced_received_amounts()
+            )
+
     @api.depends("state", "amount_residual", "invoice_ids.state", "invoice_ids.posted_before")
     def _compute_invoice_asking_id(self):
         for request in self:
@@ -631,6 +668,30 @@ class PaymentRequest(models.Model):
         if any(move.state == "draft" for move in invoices):
             return True
         return currency.compare_amounts(self.amount_uninvoiced, 0.0) <= 0
+
+    def _get_uninvoiced_received_amounts(self):
+        """Return ``[(date, amount)]``, oldest first, of the money received and
+        not covered by a posted invoice settled with it, in the request's
+        currency. Money paid back cancels the oldest receipts first."""
+        self.ensure_one()
+        currency = self.currency_id
+        receipts = []
+        paid_back = 0.0
+        for record, amount in self._get_received_amounts().items():
+            if currency.compare_amounts(amount, 0.0) <= 0:
+                paid_back -= amount
+                continue
+            lines = record if record._name == "account.move.line" else record.move_id.line_ids
+            lines = lines.filtered(lambda line: line.account_type == "asset_receivable")
+            receipts.append((record.date, amount * (1.0 - _get_invoiced_ratio(lines))))
+        uninvoiced = []
+        for date, amount in sorted(receipts, key=lambda receipt: receipt[0]):
+            used = min(paid_back, amount)
+            paid_back -= used
+            amount = currency.round(amount - used)
+            if currency.compare_amounts(amount, 0.0) > 0:
+                uninvoiced.append((date, amount))
+        return uninvoiced
 
     def _get_outstanding_credit_lines(self):
         """Return the open receivable credit lines of the money received for
@@ -1573,12 +1634,9 @@ class PaymentRequest(models.Model):
         return sequence
 
     def _build_payment_reference(self):
-        """Return a new structured reference: an OGM for a Belgian company,
-        an ISO 11649 RF reference otherwise."""
+        """Return a new structured reference: an ISO 11649 RF reference.
+        Localisations override it (l10n_be_payment_request: the Belgian OGM)."""
         self.ensure_one()
-        company = self.company_id
-        if (company.country_id or company.account_fiscal_country_id).code == "BE":
-            return format_ogm(OGM_BASE_OFFSET + self.id)
         return format_rf(f"9{self.id:08d}")
 
     @api.ondelete(at_uninstall=False)

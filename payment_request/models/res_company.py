@@ -54,30 +54,6 @@ class ResCompany(models.Model):
         string="Payment Request Reminder Levels",
         help="The company's own reminder levels; without any, the default levels apply.",
     )
-    payment_request_invoice_deadline_scope = fields.Selection(
-        selection=[
-            ("vat_customers", "Customers with a VAT number"),
-            ("all", "All customers"),
-            ("none", "Nobody"),
-        ],
-        string="Invoice deadline of advance payments",
-        default="vat_customers",
-        required=True,
-        help="Whose advance payments must be invoiced by the 15th of the month after the money "
-        "arrived (Belgian VAT: WBTW art. 17 §1 and art. 22bis, KB nr. 1 as amended by the KB of "
-        "18 December 2015).",
-    )
-    payment_request_invoice_deadline_days = fields.Integer(
-        string="Invoice deadline warning days",
-        default=5,
-        help="Days before the invoice deadline of an advance payment at which the salesperson "
-        "gets an activity to invoice it.",
-    )
-    payment_request_auto_invoice = fields.Boolean(
-        string="Invoice advance payments automatically",
-        help="On the last working day before the invoice deadline, create and post a down payment "
-        "invoice for the money received and not invoiced yet.",
-    )
     payment_request_post_invoice = fields.Boolean(
         string="Post invoices made from payment requests",
         help="The default of Post Invoices in Create Invoice: the last choice made there.",

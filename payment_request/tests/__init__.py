@@ -17,7 +17,6 @@ from . import test_online_payment
 from . import test_i18n
 from . import test_concurrency
 from . import test_ui
-from . import test_invoice_deadline
 from . import test_invoice_rule
 from . import test_hardening
 from . import test_report_pdf

@@ -2,12 +2,10 @@ from odoo.tests import BaseCase, tagged
 
 from ..tools import (
     find_structured_references,
-    format_ogm,
     format_rf,
     is_valid_ogm,
     is_valid_rf,
     normalize_reference,
-    ogm_check_digits,
 )
 
 
@@ -42,15 +40,6 @@ class TestStructuredReference(BaseCase):
         ):
             with self.subTest(reference=reference):
                 self.assertFalse(is_valid_ogm(reference))
-
-    def test_ogm_check_digits_97_when_remainder_is_zero(self):
-        self.assertEqual(ogm_check_digits(97), 97)
-        self.assertEqual(ogm_check_digits(0), 97)
-        self.assertEqual(format_ogm(97), "+++000/0000/09797+++")
-        self.assertTrue(is_valid_ogm(format_ogm(97)))
-        self.assertEqual(format_ogm(654), "+++000/0000/65472+++")
-        with self.assertRaises(ValueError):
-            ogm_check_digits(10**10)
 
     def test_rf(self):
         # The example of the ISO 11649 standard.

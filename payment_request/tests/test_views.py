@@ -67,34 +67,6 @@ class TestViewsInDutch(PaymentRequestCommon):
         )
         self.assertTrue(register.xpath("//field[@name='payment_method_line_id']"))
 
-    def test_invoice_deadline_is_a_date(self):
-        """The list shows the invoice deadline as a date: 19.0's
-        remaining_days says "Volgend jaar" for a deadline in January."""
-        (deadline,) = self.arch("payment.request", "list").xpath("//field[@name='invoice_deadline']")
-        self.assertNotEqual(deadline.get("widget"), "remaining_days")
-
-    def test_settings_one_block_each(self):
-        """Dagen vooraf verwittigen (factuurtermijn) and Voorschotten
-        automatisch factureren are settings of their own, laid out as Odoo's
-        (no labels stacked in one column)."""
-        settings = self.arch("res.config.settings", "form", self.nl)
-        blocks = {}
-        for name in ("payment_request_invoice_deadline_days", "payment_request_auto_invoice"):
-            (field,) = settings.xpath(f"//field[@name='{name}']")
-            (setting,) = field.xpath("ancestor::setting")
-            blocks[name] = setting
-            self.assertFalse(setting.xpath(".//label"), "no stacked label")
-        self.assertNotEqual(*blocks.values())
-        self.assertIn(
-            "dagen voor de termijn", etree.tostring(blocks["payment_request_invoice_deadline_days"]).decode()
-        )
-        self.assertEqual(
-            self.nl["res.config.settings"]
-            ._fields["payment_request_auto_invoice"]
-            .get_description(self.nl)["string"],
-            "Voorschotten automatisch factureren",
-        )
-
     def test_mail_names_no_method_the_company_does_not_offer(self):
         """The request mail offers to pay online without naming Bancontact or
         cards, which the company may not offer."""

@@ -1,10 +1,19 @@
-"""Belgian structured communication (OGM/VCS) and ISO 11649 (RF) references.
+"""ISO 11649 (RF) references, and the recognition of the references that
+customers copy into their bank transfers.
 
-Plain functions, no ORM: they build, check, normalise and find the
-references that customers copy into their bank transfers.
+Plain functions, no ORM. The base addon builds RF references with
+account's tools; it also recognises a Belgian structured communication
+(OGM/VCS) in a bank text, so that bank lines are matched in one place
+whatever the company's country (l10n_be_payment_request builds the OGM of
+a Belgian company's requests).
 """
 
 import re
+
+from odoo.addons.account.tools.structured_reference import (
+    format_structured_reference_iso,
+    is_valid_structured_reference_iso,
+)
 
 _OGM_DIGITS = re.compile(r"^\d{12}$")
 # A reference as people type it: +++123/4567/89012+++, ***...***, with
@@ -19,19 +28,6 @@ _RF_IN_TEXT = re.compile(
     r"\bRF\d{2}[0-9A-Z]{1,21}\b|\bRF\d{2}(?: [0-9A-Z]{4})*(?: [0-9A-Z]{1,4})\b",
     re.IGNORECASE,
 )
-
-
-def ogm_check_digits(base):
-    """Return the two OGM check digits of a 10-digit base: base mod 97, or 97."""
-    if not 0 <= base < 10**10:
-        raise ValueError("An OGM base has at most 10 digits.")
-    return base % 97 or 97
-
-
-def format_ogm(base):
-    """Return the structured communication of ``base`` as +++DDD/DDDD/DDDCC+++."""
-    digits = f"{base:010d}{ogm_check_digits(base):02d}"
-    return f"+++{digits[:3]}/{digits[3:7]}/{digits[7:]}+++"
 
 
 def _ogm_digits(reference):
@@ -55,12 +51,7 @@ def is_valid_ogm(reference):
     if not digits or not _OGM_DIGITS.match(digits):
         return False
     base, check = int(digits[:10]), int(digits[10:])
-    return check == ogm_check_digits(base)
-
-
-def _rf_check_digits(payload):
-    numeric = "".join(str(int(char, 36)) for char in payload + "RF00")
-    return 98 - int(numeric) % 97
+    return check == (base % 97 or 97)
 
 
 def format_rf(payload):
@@ -68,17 +59,15 @@ def format_rf(payload):
     payload = re.sub(r"\s", "", str(payload)).upper()
     if not payload or not re.fullmatch(r"[0-9A-Z]{1,21}", payload):
         raise ValueError("An RF payload has 1 to 21 letters or digits.")
-    compact = f"RF{_rf_check_digits(payload):02d}{payload}"
-    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+    return format_structured_reference_iso(payload)
 
 
 def is_valid_rf(reference):
     """Tell whether ``reference`` is a valid ISO 11649 creditor reference."""
     compact = re.sub(r"\s", "", reference or "").upper()
-    if not re.fullmatch(r"RF\d{2}[0-9A-Z]{1,21}", compact):
-        return False
-    rearranged = compact[4:] + compact[:4]
-    return int("".join(str(int(char, 36)) for char in rearranged)) % 97 == 1
+    return bool(re.fullmatch(r"RF\d{2}[0-9A-Z]{1,21}", compact)) and is_valid_structured_reference_iso(
+        compact
+    )
 
 
 def normalize_reference(reference):

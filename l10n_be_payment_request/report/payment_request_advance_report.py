@@ -37,7 +37,8 @@ class PaymentRequestAdvanceReport(models.Model):
         "account.move": ["move_type", "state"],
         "account.move.line": ["payment_request_id", "balance", "date", "parent_state", "account_id"],
         "account.partial.reconcile": ["amount", "debit_move_id", "credit_move_id"],
-        "res.company": ["payment_request_invoice_deadline_scope", "currency_id"],
+        "res.company": ["payment_request_invoice_deadline_scope", "account_fiscal_country_id", "currency_id"],
+        "res.country": ["code"],
         "res.partner": ["vat"],
     }
 
@@ -80,12 +81,14 @@ class PaymentRequestAdvanceReport(models.Model):
                    -received.balance AS amount_received,
                    COALESCE(invoiced.amount, 0.0) AS amount_invoiced,
                    -received.balance - COALESCE(invoiced.amount, 0.0) AS amount_to_invoice,
-                   (company.payment_request_invoice_deadline_scope = 'all'
-                    OR (company.payment_request_invoice_deadline_scope = 'vat_customers'
-                        AND COALESCE(partner.vat, '') != '')) AS deadline_applies
+                   (country.code IS NOT DISTINCT FROM 'BE'
+                    AND (company.payment_request_invoice_deadline_scope = 'all'
+                         OR (company.payment_request_invoice_deadline_scope = 'vat_customers'
+                             AND COALESCE(partner.vat, '') != ''))) AS deadline_applies
               FROM received
               JOIN payment_request request ON request.id = received.request_id
               JOIN res_company company ON company.id = request.company_id
+              LEFT JOIN res_country country ON country.id = company.account_fiscal_country_id
               JOIN res_partner partner ON partner.id = request.commercial_partner_id
               LEFT JOIN LATERAL (
                     SELECT SUM(partial.amount) AS amount

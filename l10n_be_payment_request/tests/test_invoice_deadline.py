@@ -7,8 +7,9 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.tests import tagged
 
+from odoo.addons.payment_request.tests.common import PaymentRequestCommon
+
 from ..tools import advance_invoice_deadline, last_working_day_before, next_working_day_after
-from .common import PaymentRequestCommon
 
 
 @tagged("post_install", "-at_install")
@@ -23,7 +24,7 @@ class TestInvoiceDeadline(PaymentRequestCommon):
         cls.partner_a.vat = "BE0477472701"
         cls.partner_b.vat = False
         cls.partner_b.email = "partner_b@customer.example.com"
-        cls.activity_type = cls.env.ref("payment_request.mail_activity_type_payment_request_invoice")
+        cls.activity_type = cls.env.ref("l10n_be_payment_request.mail_activity_type_payment_request_invoice")
 
     def pay_on(self, day, request, amount=None):
         with freeze_time(day):

@@ -15,34 +15,17 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 
-from ..compat import commit_cron_progress
-from ..tools import advance_invoice_deadline, next_working_day_after
+from odoo.addons.payment_request.compat import commit_cron_progress
+
+from ..tools import OGM_BASE_OFFSET, advance_invoice_deadline, format_ogm, next_working_day_after
 
 INVOICE_DEADLINE_BATCH_SIZE = 500
 
 _logger = logging.getLogger(__name__)
 
 
-def _get_invoiced_ratio(lines):
-    """Return the share (0 to 1) of receivable credit ``lines`` settled with
-    posted customer invoices. An invoice reset to draft covers nothing: 19.0
-    keeps its items matched (README: "An invoice reset to draft")."""
-    total = sum(abs(line.amount_currency) for line in lines)
-    if not total:
-        return 0.0
-    invoiced = sum(
-        partial.credit_amount_currency
-        for partial in lines.matched_debit_ids
-        if partial.debit_move_id.move_id.move_type == "out_invoice"
-        and partial.debit_move_id.parent_state == "posted"
-    )
-    return min(invoiced / total, 1.0)
-
-
-# One capability in its own file: the invoice deadline of
-# advance payments under Belgian VAT.
 class PaymentRequest(models.Model):
-    _inherit = "payment.request"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "payment.request"
 
     invoice_deadline = fields.Date(
         compute="_compute_invoice_deadline",
@@ -53,12 +36,6 @@ class PaymentRequest(models.Model):
         "15th of the month after the earliest such receipt (Belgian VAT on advance payments). "
         "Empty when nothing is due, or when the rule does not apply to the customer.",
     )
-    amount_uninvoiced = fields.Monetary(
-        string="Not Yet Invoiced",
-        compute="_compute_invoice_deadline",
-        store=True,
-        help="The money received for this request that no posted invoice settled with it covers yet.",
-    )
     invoice_deadline_activity_date = fields.Date(
         readonly=True,
         copy=False,
@@ -68,6 +45,7 @@ class PaymentRequest(models.Model):
     @api.depends(
         "currency_id",
         "commercial_partner_id.vat",
+        "company_id.account_fiscal_country_id",
         "company_id.payment_request_invoice_deadline_scope",
         "payment_ids.state",
         "payment_ids.amount",
@@ -81,44 +59,32 @@ class PaymentRequest(models.Model):
     )
     def _compute_invoice_deadline(self):
         for request in self:
+            if not request._is_invoice_deadline_applicable():
+                request.invoice_deadline = False
+                continue
             uninvoiced = request._get_uninvoiced_received_amounts()
-            request.amount_uninvoiced = sum(amount for _date, amount in uninvoiced)
-            if uninvoiced and request._is_invoice_deadline_applicable():
+            if uninvoiced:
                 request.invoice_deadline = advance_invoice_deadline(min(date for date, _amount in uninvoiced))
             else:
                 request.invoice_deadline = False
 
     def _is_invoice_deadline_applicable(self):
         """Return whether the received money must be invoiced by a deadline:
-        for customers with a VAT number (businesses must be invoiced), or for
-        all or none as the company sets."""
+        only for a Belgian company, for customers with a VAT number
+        (businesses must be invoiced), or for all or none as it sets."""
         self.ensure_one()
+        if not self.company_id._is_payment_request_belgian():
+            return False
         scope = self.company_id.payment_request_invoice_deadline_scope
         return scope == "all" or (scope == "vat_customers" and bool(self.commercial_partner_id.vat))
 
-    def _get_uninvoiced_received_amounts(self):
-        """Return ``[(date, amount)]``, oldest first, of the money received and
-        not covered by a posted invoice settled with it, in the request's
-        currency. Money paid back cancels the oldest receipts first."""
-        self.ensure_one()
-        currency = self.currency_id
-        receipts = []
-        paid_back = 0.0
-        for record, amount in self._get_received_amounts().items():
-            if currency.compare_amounts(amount, 0.0) <= 0:
-                paid_back -= amount
-                continue
-            lines = record if record._name == "account.move.line" else record.move_id.line_ids
-            lines = lines.filtered(lambda line: line.account_type == "asset_receivable")
-            receipts.append((record.date, amount * (1.0 - _get_invoiced_ratio(lines))))
-        uninvoiced = []
-        for date, amount in sorted(receipts, key=lambda receipt: receipt[0]):
-            used = min(paid_back, amount)
-            paid_back -= used
-            amount = currency.round(amount - used)
-            if currency.compare_amounts(amount, 0.0) > 0:
-                uninvoiced.append((date, amount))
-        return uninvoiced
+    def _build_payment_reference(self):
+        """A Belgian company's requests carry a Belgian structured
+        communication (OGM), numbered from OGM_BASE_OFFSET."""
+        if self.company_id._is_payment_request_belgian():
+            self.ensure_one()
+            return format_ogm(OGM_BASE_OFFSET + self.id)
+        return super()._build_payment_reference()
 
     # ------------------------------------------------------------------
     # The daily cron
@@ -170,7 +136,7 @@ class PaymentRequest(models.Model):
         return self.browse([row[0] for row in self.env.cr.fetchall()])
 
     def _get_invoice_deadline_activity_type(self):
-        return self.env.ref("payment_request.mail_activity_type_payment_request_invoice")
+        return self.env.ref("l10n_be_payment_request.mail_activity_type_payment_request_invoice")
 
     def _get_invoice_deadline_responsible(self):
         """Return who must invoice: the order's salesperson, or the request's."""
