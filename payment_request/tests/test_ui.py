@@ -105,3 +105,36 @@ class TestPaymentRequestUi(PaymentRequestCommon, HttpCase):
         self.assertEqual(waiting.amount_due, 500.0)
         self.assertFalse(waiting.invoice_ids)
         self.assertTrue(self.company.payment_request_post_invoice, "the user's choice is kept")
+
+    def test_payment_plan_in_dutch_tour(self):
+        """Betalingsschema on a quotation, confirmed, its schedule, and
+        Betaling on the first termijn, clicked in nl_BE."""
+        self.env["res.lang"]._activate_lang("nl_BE")
+        self.env["ir.module.module"].search(
+            [("name", "in", ("base", "web", "mail", "sale", "account", "portal", "payment_request"))]
+        )._update_translations(["nl_BE"], overwrite=True)
+        self.env.user.write(
+            {"lang": "nl_BE", GROUPS: [Command.link(self.env.ref("sales_team.group_sale_manager").id)]}
+        )
+        plan = self.env["payment.request.plan"].create(
+            {
+                "name": "Voorschot en saldo",
+                "line_ids": [
+                    Command.create({"sequence": 1, "value_type": "percent", "value": 30.0, "days": 0}),
+                    Command.create({"sequence": 2, "value_type": "balance", "days": 30}),
+                ],
+            }
+        )
+        quotation = self.create_order(self.partner_a, 1000.0, confirm=False)
+        self.start_tour(
+            f"/odoo/action-sale.action_quotations_with_onboarding/{quotation.id}",
+            "payment_request_plan_nl_tour",
+            login=self.env.user.login,
+        )
+        self.assertEqual(quotation.state, "sale")
+        self.assertEqual(quotation.payment_request_plan_id, plan)
+        deposit, balance = quotation.payment_request_ids.sorted("date_due")
+        self.assertEqual((deposit.amount, balance.amount), (363.0, 847.0))
+        self.assertEqual((deposit.state, balance.state), ("paid", "draft"))
+        self.assertEqual(len(deposit.payment_ids), 1)
+
