@@ -56,21 +56,21 @@ registry.category("web_tour.tours").add("payment_request_plan_nl_tour", {
         },
         {
             content: "Its form names the termijn",
-            trigger: ".o_form_view .o_field_widget[name='instalment_label']:contains('Termijn 1 van 2')",
+            trigger: ".modal .o_form_view .o_field_widget[name='instalment_label']:contains('Termijn 1 van 2')",
         },
         {
             content: "The green Betaling button",
-            trigger: ".o_form_view .o_form_statusbar button.btn-success[name='action_register_payment']:contains('Betaling')",
+            trigger: ".modal .o_form_view .o_form_statusbar button.btn-success[name='action_register_payment']:contains('Betaling')",
             run: "click",
         },
         {
             content: "Betaling registreren",
-            trigger: ".modal footer button[name='action_register_payment']:contains('Betaling registreren')",
+            trigger: ".modal:has(.o_field_widget[name='note']) footer button[name='action_register_payment']:contains('Betaling registreren')",
             run: "click",
         },
         {
-            content: "The termijn is Betaald",
-            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('Betaald')",
+            content: "The termijn is Betaald (its form opened over the order)",
+            trigger: ".modal .o_form_view .o_statusbar_status:contains('Betaald')",
         },
     ],
 });
