@@ -6,18 +6,12 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..const import LINKABLE_STATES, OUTSTANDING_STATES, UNMATCHED_PAYMENT_DOMAIN
 from ..tools import find_structured_references
-from .payment_request import CHECKED_LINKS_KEY, OUTSTANDING_STATES
+from .payment_request import CHECKED_LINKS_KEY
 
-LINKABLE_STATES = ("sent", "partial", "paid")
 # Lines booked between two garbage collections in a big batch.
 BOOKING_GC_BATCH = 200
-# The registered payments of a request that no bank transaction has matched yet.
-UNMATCHED_PAYMENT_DOMAIN = [
-    ("state", "=", "in_process"),
-    ("payment_type", "=", "inbound"),
-    ("is_matched", "=", False),
-]
 # A request number as the sequence writes it, e.g. PR/2026/00001.
 REQUEST_NUMBER = re.compile(r"\b[A-Z]{1,10}/\d{4}/\d{3,}\b")
 # A word of a bank line's text that may be an order number, e.g. S00027:

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 
 from ..compat import commit_cron_progress
+from ..const import MONEY_RECEIVED_DEPENDS
 from ..tools import advance_invoice_deadline, next_working_day_after
 
 INVOICE_DEADLINE_BATCH_SIZE = 500
@@ -66,13 +67,9 @@ class PaymentRequest(models.Model):
     )
 
     @api.depends(
-        "currency_id",
+        *MONEY_RECEIVED_DEPENDS,
         "commercial_partner_id.vat",
         "company_id.payment_request_invoice_deadline_scope",
-        "payment_ids.state",
-        "payment_ids.amount",
-        "payment_ids.payment_type",
-        "payment_ids.date",
         "payment_ids.move_id.line_ids.amount_residual",
         "payment_ids.move_id.line_ids.matched_debit_ids.debit_move_id.parent_state",
         "received_line_ids.amount_residual",
