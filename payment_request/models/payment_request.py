@@ -357,7 +357,7 @@ class PaymentRequest(models.Model):
             elif request.amount_type == "remaining":
                 request.amount = request._get_order_amount_unrequested()
             elif request.amount_type == "percentage":
-                request.amount = request.currency_id.round(order.amount_total * request.percentage / 100.0)
+                request.amount = request._get_order_percentage_amount()
             else:
                 request.amount = request.amount or 0.0
 
@@ -769,10 +769,8 @@ class PaymentRequest(models.Model):
         the other non-cancelled requests."""
         self.ensure_one()
         order = self.sale_order_id
-        others = order.payment_request_ids.filtered(
-            lambda r: not r.is_cancelled and r._origin != self._origin
-        )
-        return max(order.amount_total - sum(other._get_order_share() for other in others), 0.0)
+        requested = order._get_payment_request_amount_requested(excluded=self)
+        return max(order.amount_total - requested, 0.0)
 
     def _get_order_share(self):
         """Return the part of its order this request asks for. A draft
@@ -781,8 +779,13 @@ class PaymentRequest(models.Model):
         value."""
         self.ensure_one()
         if self.amount_type == "percentage" and not self.is_sent and self.sale_order_id:
-            return self.currency_id.round(self.sale_order_id.amount_total * self.percentage / 100.0)
+            return self._get_order_percentage_amount()
         return self.amount
+
+    def _get_order_percentage_amount(self):
+        """Return the request's percentage of its order's total."""
+        self.ensure_one()
+        return self.currency_id.round(self.sale_order_id.amount_total * self.percentage / 100.0)
 
     # ------------------------------------------------------------------
     # Constraints
