@@ -430,6 +430,12 @@ class AccountBankStatementLine(models.Model):
         requests = self.env["payment.request"].concat(*(plan["requests"] for plan in plans))
         checked = self.env["payment.request"]._with_checked_links(self, requests)
         booking_context[CHECKED_LINKS_KEY] = checked.env.context[CHECKED_LINKS_KEY]
+        # sudo: Odoo's synchronization of a line from its entry writes the
+        # line and the entry as superuser (a billing user may not write bank
+        # statement lines); the booking only copies the requests' partner with
+        # it. One environment for all lines: made here, outside the entries'
+        # balance checks, it is never renamed by them, and is reused.
+        sync_env = self.sudo().with_context(**booking_context, skip_readonly_check=True).env
         for plan in plans:
             st_line = plan["st_line"].with_context(**booking_context)
             liquidity, suspense, _other = st_line._seek_for_lines()
@@ -445,8 +451,9 @@ class AccountBankStatementLine(models.Model):
                 # The line, its posted entry and its liquidity item have one
                 # partner, as Odoo's synchronization of the line keeps them.
                 partner_vals = {"partner_id": partners.id}
-                for record in (liquidity, st_line.move_id, st_line):
-                    record.with_context(skip_readonly_check=True).write(partner_vals)
+                liquidity.with_context(skip_readonly_check=True).write(partner_vals)
+                for record in (st_line.move_id, st_line):
+                    record.with_env(sync_env).write(partner_vals)
             (first_vals, first_payment_line), *others = st_line._prepare_payment_request_plan_vals(plan)
             first_vals.pop("move_id")
             suspense.write(first_vals)
