@@ -104,7 +104,8 @@ class TestQueryCounts(PaymentRequestCommon, MockEmail):
         self.assertEqual(linked, st_lines)
         self.assertEqual({request.state for request in requests}, {"paid"})
         self.assertEqual(st_lines.partner_id, self.partner_a)
-        self.assertLess(len(self.env.transaction.envs) - before, 10)
+        # A few environments for the whole batch, not one (or more) per line.
+        self.assertLess(len(self.env.transaction.envs) - before, len(st_lines))
 
     @warmup
     def test_one_reminder(self):
