@@ -16,6 +16,7 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 
 from odoo.addons.payment_request.compat import commit_cron_progress
+from odoo.addons.payment_request.const import MONEY_RECEIVED_DEPENDS
 
 from ..tools import OGM_BASE_OFFSET, advance_invoice_deadline, format_ogm, next_working_day_after
 
@@ -43,14 +44,10 @@ class PaymentRequest(models.Model):
     )
 
     @api.depends(
-        "currency_id",
+        *MONEY_RECEIVED_DEPENDS,
         "commercial_partner_id.vat",
         "company_id.account_fiscal_country_id",
         "company_id.payment_request_invoice_deadline_scope",
-        "payment_ids.state",
-        "payment_ids.amount",
-        "payment_ids.payment_type",
-        "payment_ids.date",
         "payment_ids.move_id.line_ids.amount_residual",
         "payment_ids.move_id.line_ids.matched_debit_ids.debit_move_id.parent_state",
         "received_line_ids.amount_residual",

@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from ..const import PAYMENT_RECEIVED_STATES
+
 
 class PaymentRequestAdvanceReport(models.Model):
     """The money received for payment requests, one row per receipt, with what
@@ -45,9 +47,9 @@ class PaymentRequestAdvanceReport(models.Model):
     @property
     def _table_query(self):
         # A receipt is a receivable item of a registered payment (inbound or a
-        # refund) or of a linked bank transaction, as payment.request counts
-        # them in _get_received_amounts; it is invoiced to the extent that it
-        # is reconciled with posted customer invoices.
+        # refund) or of a linked bank transaction: the money received as
+        # payment.request._get_money_received defines it; it is invoiced to the
+        # extent that it is reconciled with posted customer invoices.
         return SQL(
             """
             WITH received AS (
@@ -56,7 +58,7 @@ class PaymentRequestAdvanceReport(models.Model):
                   JOIN account_move_line line ON line.move_id = payment.move_id
                   JOIN account_account account ON account.id = line.account_id
                  WHERE payment.payment_request_id IS NOT NULL
-                   AND payment.state IN ('in_process', 'paid')
+                   AND payment.state IN %(payment_states)s
                    AND line.parent_state = 'posted'
                    AND account.account_type = 'asset_receivable'
                  UNION
@@ -100,5 +102,6 @@ class PaymentRequestAdvanceReport(models.Model):
                        -- 19.0 keeps a draft reset from posted matched to the money
                        AND invoice.state = 'posted'
                    ) invoiced ON TRUE
-            """
+            """,
+            payment_states=PAYMENT_RECEIVED_STATES,
         )

@@ -1,4 +1,3 @@
-import gc
 import re
 
 from markupsafe import Markup
@@ -6,18 +5,10 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..const import LINKABLE_STATES, OUTSTANDING_STATES, UNMATCHED_PAYMENT_DOMAIN
 from ..tools import find_structured_references
-from .payment_request import CHECKED_LINKS_KEY, OUTSTANDING_STATES
+from .payment_request import CHECKED_LINKS_KEY
 
-LINKABLE_STATES = ("sent", "partial", "paid")
-# Lines booked between two garbage collections in a big batch.
-BOOKING_GC_BATCH = 200
-# The registered payments of a request that no bank transaction has matched yet.
-UNMATCHED_PAYMENT_DOMAIN = [
-    ("state", "=", "in_process"),
-    ("payment_type", "=", "inbound"),
-    ("is_matched", "=", False),
-]
 # A request number as the sequence writes it, e.g. PR/2026/00001.
 REQUEST_NUMBER = re.compile(r"\b[A-Z]{1,10}/\d{4}/\d{3,}\b")
 # A word of a bank line's text that may be an order number, e.g. S00027:
@@ -457,24 +448,32 @@ class AccountBankStatementLine(models.Model):
         # tracking: the request's note says what happened. Statement entries
         # are no invoices and hold no taxes: the invoice syncs have nothing
         # to do, and skipping them spares each write a pass over all the
-        # transaction's environments (quadratic over a big batch).
+        # transaction's environments (quadratic over a big batch). The
+        # statement line is not synchronized from its entry after each write
+        # (the booking keeps its liquidity item and amount; only a partner is
+        # copied, below), as OCA's reconciliation widget books: on 18.0, that
+        # synchronization makes an environment per line that its check of the
+        # entry's balance renames on exit, so it is never reused, and that
+        # stays in a reference cycle; every new environment scans them all.
         booking_context = {
             "tracking_disable": True,
             "skip_invoice_sync": True,
             "skip_invoice_line_sync": True,
             "check_move_validity": False,
+            "skip_account_move_synchronization": True,
         }
         # The plans' requests were checked (_check_payment_request_link, or the
         # auto-link domain): their journal items may be linked to them.
         requests = self.env["payment.request"].concat(*(plan["requests"] for plan in plans))
         checked = self.env["payment.request"]._with_checked_links(self, requests)
         booking_context[CHECKED_LINKS_KEY] = checked.env.context[CHECKED_LINKS_KEY]
-        for index, plan in enumerate(plans):
-            if index and not index % BOOKING_GC_BATCH:
-                # Each journal item write leaves a few environments behind in
-                # reference cycles; the transaction's set of environments,
-                # which every new environment scans, would grow with the batch.
-                gc.collect()
+        # sudo: Odoo's synchronization of a line from its entry writes the
+        # line and the entry as superuser (a billing user may not write bank
+        # statement lines); the booking only copies the requests' partner with
+        # it. One environment for all lines: made here, outside the entries'
+        # balance checks, it is never renamed by them, and is reused.
+        sync_env = self.sudo().with_context(**booking_context, skip_readonly_check=True).env
+        for plan in plans:
             st_line = plan["st_line"].with_context(**booking_context)
             liquidity, suspense, _other = st_line._seek_for_lines()
             if len(suspense) != 1:
@@ -486,10 +485,12 @@ class AccountBankStatementLine(models.Model):
                 )
             partners = plan["requests"].commercial_partner_id
             if not st_line.partner_id and len(partners) == 1:
-                # The liquidity item's partner is the line's partner: Odoo
-                # copies it to the line and to its posted entry, as the
-                # line's own write() does (hence its context).
-                liquidity.with_context(skip_readonly_check=True).write({"partner_id": partners.id})
+                # The line, its posted entry and its liquidity item have one
+                # partner, as Odoo's synchronization of the line keeps them.
+                partner_vals = {"partner_id": partners.id}
+                liquidity.with_context(skip_readonly_check=True).write(partner_vals)
+                for record in (st_line.move_id, st_line):
+                    record.with_env(sync_env).write(partner_vals)
             (first_vals, first_payment_line), *others = st_line._prepare_payment_request_plan_vals(plan)
             first_vals.pop("move_id")
             suspense.write(first_vals)

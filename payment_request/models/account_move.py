@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..const import INACTIVE_STATES
+
 
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
@@ -87,7 +89,7 @@ class AccountMove(models.Model):
         """Return the requests of the orders this invoice bills that were
         sent to the customer (drafts and cancelled ones ask for nothing)."""
         orders = self.invoice_line_ids.sale_line_ids.order_id
-        return orders.payment_request_ids.filtered(lambda r: r.state not in ("draft", "cancel"))
+        return orders.payment_request_ids.filtered(lambda r: r.state not in INACTIVE_STATES)
 
     def _link_payment_requests(self):
         """Link each invoice of a whole order to the requests of the orders it

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..const import PAYMENT_RECEIVED_STATES
+
 
 class AccountPayment(models.Model):
     _inherit = "account.payment"
@@ -31,7 +33,7 @@ class AccountPayment(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_payment_request(self):
         for payment in self:
-            if payment.payment_request_id and payment.state not in ("draft", "canceled"):
+            if payment.payment_request_id and payment.state in PAYMENT_RECEIVED_STATES:
                 raise UserError(
                     self.env._(
                         "Payment %(payment)s is linked to payment request %(request)s: "

@@ -12,12 +12,17 @@ from odoo.tools import SQL, consteq, float_round, format_date
 from odoo.tools.misc import hmac
 
 from ..compat import GROUPS, commit_cron_progress, sql_constraints
+from ..const import (
+    IN_PROGRESS_TX_STATES,
+    INACTIVE_STATES,
+    MONEY_RECEIVED_DEPENDS,
+    OUTSTANDING_STATES,
+    PAID_STATES,
+    PAYMENT_RECEIVED_STATES,
+    TX_NO_MONEY_OPERATIONS,
+)
 from ..tools import find_structured_references, format_rf, normalize_reference
 
-OUTSTANDING_STATES = ("sent", "partial")
-# States of an online transaction whose money is on its way but not booked yet
-# (a done transaction counts too until its payment is posted).
-IN_PROGRESS_TX_STATES = ("pending", "authorized")
 # A draft transaction is a payer at the provider's form (a card being typed in,
 # a redirect to the bank): it holds its amount this long, so that two payers
 # at once are not both charged the whole amount; an abandoned draft frees it
@@ -405,7 +410,7 @@ class PaymentRequest(models.Model):
             elif request.amount_type == "remaining":
                 request.amount = request._get_order_amount_unrequested()
             elif request.amount_type == "percentage":
-                request.amount = request.currency_id.round(order.amount_total * request.percentage / 100.0)
+                request.amount = request._get_order_percentage_amount()
             else:
                 request.amount = request.amount or 0.0
 
@@ -424,21 +429,7 @@ class PaymentRequest(models.Model):
                     days=request.company_id.payment_request_due_days or 0
                 )
 
-    @api.depends(
-        "amount",
-        "currency_id",
-        "payment_ids.state",
-        "payment_ids.amount",
-        "payment_ids.payment_type",
-        "payment_ids.currency_id",
-        "payment_ids.date",
-        "received_line_ids.amount_currency",
-        "received_line_ids.currency_id",
-        "received_line_ids.date",
-        "received_line_ids.account_type",
-        "received_line_ids.parent_state",
-        "company_id",
-    )
+    @api.depends("amount", *MONEY_RECEIVED_DEPENDS)
     def _compute_amounts_received(self):
         for request in self:
             received = sum(request._get_received_amounts().values())
@@ -610,15 +601,29 @@ class PaymentRequest(models.Model):
     # Amount helpers
     # ------------------------------------------------------------------
 
+    def _get_money_received(self):
+        """Return ``(payments, journal items)`` of the money these requests
+        received: their live payments (registered by hand or by an online
+        provider; not draft, cancelled or rejected) and the posted receivable
+        items of their linked bank transactions.
+
+        The one definition of money received: the amounts received, the
+        credits an invoice takes, the cancel checks and the advance payments
+        report (its SQL) all follow it. Computed fields that read it depend on
+        ``MONEY_RECEIVED_DEPENDS``."""
+        payments = self.payment_ids.filtered(lambda payment: payment.state in PAYMENT_RECEIVED_STATES)
+        lines = self.received_line_ids.filtered(
+            lambda line: line.parent_state == "posted" and line.account_type == "asset_receivable"
+        )
+        return payments, lines
+
     def _get_received_amounts(self):
         """Return ``{record: amount}`` of the money received for this request,
-        in the request's currency, signed (refunds count negative). Other
-        ways of receiving money (bank lines, providers) extend this."""
+        in the request's currency, signed (refunds count negative)."""
         self.ensure_one()
+        payments, lines = self._get_money_received()
         amounts = {}
-        for payment in self.payment_ids:
-            if payment.state not in ("in_process", "paid"):
-                continue
+        for payment in payments:
             sign = 1 if payment.payment_type == "inbound" else -1
             amount = payment.currency_id._convert(
                 payment.amount,
@@ -627,9 +632,7 @@ class PaymentRequest(models.Model):
                 payment.date or fields.Date.context_today(self),
             )
             amounts[payment] = sign * amount
-        for line in self.received_line_ids:
-            if line.parent_state != "posted" or line.account_type != "asset_receivable":
-                continue
+        for line in lines:
             amounts[line] = -line.currency_id._convert(
                 line.amount_currency, self.currency_id, self.company_id, line.date
             )
@@ -696,8 +699,8 @@ class PaymentRequest(models.Model):
     def _get_outstanding_credit_lines(self):
         """Return the open receivable credit lines of the money received for
         these requests, ready to be reconciled with an invoice."""
-        payments = self.payment_ids.filtered(lambda p: p.state in ("in_process", "paid"))
-        return (payments.move_id.line_ids | self.received_line_ids).filtered(
+        payments, lines = self._get_money_received()
+        return (payments.move_id.line_ids | lines).filtered(
             lambda line: line.account_type == "asset_receivable"
             and not line.reconciled
             and line.parent_state == "posted"
@@ -1217,10 +1220,8 @@ class PaymentRequest(models.Model):
         the other non-cancelled requests."""
         self.ensure_one()
         order = self.sale_order_id
-        others = order.payment_request_ids.filtered(
-            lambda r: not r.is_cancelled and r._origin != self._origin
-        )
-        return max(order.amount_total - sum(other._get_order_share() for other in others), 0.0)
+        requested = order._get_payment_request_amount_requested(excluded=self)
+        return max(order.amount_total - requested, 0.0)
 
     def _get_order_share(self):
         """Return the part of its order this request asks for. A draft
@@ -1229,8 +1230,13 @@ class PaymentRequest(models.Model):
         value."""
         self.ensure_one()
         if self.amount_type == "percentage" and not self.is_sent and self.sale_order_id:
-            return self.currency_id.round(self.sale_order_id.amount_total * self.percentage / 100.0)
+            return self._get_order_percentage_amount()
         return self.amount
+
+    def _get_order_percentage_amount(self):
+        """Return the request's percentage of its order's total."""
+        self.ensure_one()
+        return self.currency_id.round(self.sale_order_id.amount_total * self.percentage / 100.0)
 
     # ------------------------------------------------------------------
     # Constraints
@@ -1649,7 +1655,7 @@ class PaymentRequest(models.Model):
                 request_sudo.payment_ids
                 or request_sudo.received_line_ids
                 or request_sudo.transaction_ids
-                or request.state not in ("draft", "cancel")
+                or request.state not in INACTIVE_STATES
             ):
                 raise UserError(
                     self.env._(
@@ -1774,23 +1780,13 @@ class PaymentRequest(models.Model):
             )
         self._check_no_money_received()
 
-    def _get_money_received(self):
-        """Return (payments, bank journal items) of the money this request
-        received: live payments (registered by hand or by an online provider)
-        and posted receivable items of linked bank transactions."""
-        self.ensure_one()
-        # sudo: a salesperson may cancel a request without reading accounting;
-        # only whether money came in is looked at, and it is not returned to
-        # the client.
-        request = self.sudo()
-        payments = request.payment_ids.filtered(lambda p: p.state not in ("draft", "canceled", "rejected"))
-        lines = request.received_line_ids.filtered(lambda line: line.parent_state == "posted")
-        return payments, lines
-
     def _check_no_money_received(self):
         """Raise, saying what to undo first, when the request received money."""
         self.ensure_one()
-        payments, lines = self._get_money_received()
+        # sudo: a salesperson may cancel a request without reading accounting;
+        # only whether money came in is looked at, and the names of what to
+        # undo are all the message tells.
+        payments, lines = self.sudo()._get_money_received()
         if not payments and not lines:
             return
         undo = []
@@ -2045,7 +2041,7 @@ class PaymentRequest(models.Model):
         # sudo: a portal visitor's payment form counts the money in flight of
         # the request it may pay; only a sum is returned.
         transactions = self.sudo().transaction_ids.filtered(
-            lambda tx: tx.operation not in ("refund", "validation")
+            lambda tx: tx.operation not in TX_NO_MONEY_OPERATIONS
             and (
                 tx.state in IN_PROGRESS_TX_STATES
                 or (tx.state == "done" and not tx.payment_id)
@@ -2230,7 +2226,7 @@ class PaymentRequest(models.Model):
             if (
                 not order
                 or order.state not in ("draft", "sent")
-                or request.state not in ("paid", "done")
+                or request.state not in PAID_STATES
                 or not request.company_id.payment_request_confirm_order
             ):
                 continue

@@ -1,6 +1,8 @@
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
+from ..const import OUTSTANDING_STATES
+
 
 class PaymentRequestReminderLevel(models.Model):
     """A step of the reminders: how long to wait, and which mail to send.
@@ -76,5 +78,5 @@ class PaymentRequestReminderLevel(models.Model):
         """Forget the cached levels and recompute when the open requests
         will be reminded next."""
         self.env.registry.clear_cache()
-        requests = self.env["payment.request"].sudo().search([("state", "in", ("sent", "partial"))])
+        requests = self.env["payment.request"].sudo().search([("state", "in", OUTSTANDING_STATES)])
         self.env.add_to_compute(requests._fields["next_reminder_date"], requests)

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..const import TX_NO_MONEY_OPERATIONS
+
 
 class PaymentTransaction(models.Model):
     _inherit = "payment.transaction"
@@ -47,7 +49,7 @@ class PaymentTransaction(models.Model):
         """Refuse, before it exists, a new transaction that asks a request more
         than it owes once the payments already in progress are counted,
         whoever creates it (the portal, a payment link, a saved card)."""
-        if not vals.get("payment_request_ids") or vals.get("operation") in ("refund", "validation"):
+        if not vals.get("payment_request_ids") or vals.get("operation") in TX_NO_MONEY_OPERATIONS:
             return
         request_ids = self._fields["payment_request_ids"].convert_to_cache(vals["payment_request_ids"], self)
         requests = self.env["payment.request"].browse(request_ids)

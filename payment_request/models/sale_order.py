@@ -176,6 +176,16 @@ class SaleOrder(models.Model):
             order.payment_request_count = counts.get(order._origin.id, 0)
             order.payment_request_amount_residual = due.get(order._origin.id, 0.0)
 
+    def _get_payment_request_amount_requested(self, excluded=None):
+        """Return what the order's non-cancelled requests ask of it, but for
+        the ``excluded`` request: the one formula of what the order already
+        requested."""
+        self.ensure_one()
+        requests = self.payment_request_ids.filtered(lambda r: not r.is_cancelled)
+        if excluded is not None:
+            requests = requests.filtered(lambda r: r._origin != excluded._origin)
+        return sum(request._get_order_share() for request in requests)
+
     def action_create_payment_request(self):
         """Open a new payment request for this order, pre-filled with what
         is still to be requested."""

@@ -5,6 +5,8 @@ ORM caches (``warmup``). A change that costs more queries fails here; one that
 saves some is logged ("Query count less than expected"): lower the figure then.
 """
 
+import gc
+
 from odoo import fields, release
 from odoo.tests import tagged
 from odoo.tests.common import warmup
@@ -78,6 +80,38 @@ class TestQueryCounts(PaymentRequestCommon, MockEmail):
         self.assertTrue(st_line.is_reconciled)
         self.assertEqual(request.state, "paid")
         self.assertEqual(st_line.payment_request_ids, request)
+
+    def test_auto_link_batch_leaves_no_environment_per_line(self):
+        """Every new environment scans those of its transaction
+        (``Environment.__new__``): a booking that left one behind per line, in
+        a reference cycle, would grow quadratically with a big bank file."""
+        requests = [self.create_request(amount=10.0) for _i in range(20)]
+        st_lines = (
+            self.env["account.bank.statement.line"]
+            .with_context(payment_request_skip_auto_link=True)
+            .create(
+                [
+                    {
+                        "journal_id": self.bank_journal.id,
+                        "date": fields.Date.today(),
+                        "amount": 10.0,
+                        "payment_ref": f"Betaling {request.payment_reference}",
+                        "partner_name": "Partner A",
+                    }
+                    for request in requests
+                ]
+            )
+        )
+        self.env.flush_all()
+        gc.collect()
+        before = len(self.env.transaction.envs)
+        # The company in the context, as a web request or a cron has it.
+        linked = st_lines.with_context(allowed_company_ids=self.company.ids)._payment_request_auto_link()
+        self.assertEqual(linked, st_lines)
+        self.assertEqual({request.state for request in requests}, {"paid"})
+        self.assertEqual(st_lines.partner_id, self.partner_a)
+        # A few environments for the whole batch, not one (or more) per line.
+        self.assertLess(len(self.env.transaction.envs) - before, len(st_lines))
 
     @warmup
     def test_one_reminder(self):

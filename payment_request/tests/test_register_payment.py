@@ -120,6 +120,18 @@ class TestRegisterPayment(PaymentRequestCommon):
         self.register_payment(request)
         self.assertEqual(request.state, "paid")
 
+    def test_rejected_payment_is_no_money_received(self):
+        request = self.create_request(amount=300.0)
+        payment = self.register_payment(request)
+        payment.action_reject()
+        self.assertEqual(payment.state, "rejected")
+        self.assertRecordValues(request, [{"state": "sent", "amount_paid": 0.0, "amount_residual": 300.0}])
+        # No invoice takes its journal item, and it does not stop a cancel.
+        self.assertFalse(request._get_outstanding_credit_lines())
+        self.assertEqual(request.sudo()._get_money_received(), (payment.browse(), request.received_line_ids))
+        request.action_cancel()
+        self.assertEqual(request.state, "cancel")
+
     def test_linked_payment_cannot_be_deleted(self):
         request = self.create_request(amount=300.0)
         payment = self.register_payment(request)

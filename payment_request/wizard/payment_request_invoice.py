@@ -3,6 +3,8 @@ from markupsafe import escape
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..const import CLOSED_STATES
+
 
 class PaymentRequestInvoice(models.TransientModel):
     _name = "payment.request.invoice"
@@ -144,7 +146,7 @@ class PaymentRequestInvoice(models.TransientModel):
                     requests=", ".join(without_order.mapped("name")),
                 )
             )
-        closed = requests.filtered(lambda r: r.state in ("cancel", "done"))
+        closed = requests.filtered(lambda r: r.state in CLOSED_STATES)
         if closed:
             raise UserError(
                 self.env._(

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..const import LINKABLE_STATES
+
 MATCH_REASONS = [
     ("reference", "Structured reference"),
     ("number", "Request number"),
@@ -41,7 +43,7 @@ class PaymentRequestLink(models.TransientModel):
         store=True,
         readonly=False,
         precompute=True,
-        domain="[('company_id', '=', company_id), ('state', 'in', ('sent', 'partial', 'paid'))]",
+        domain=f"[('company_id', '=', company_id), ('state', 'in', {LINKABLE_STATES!r})]",
         help="The transaction pays these requests in this order, each up to what it still owes.",
     )
 

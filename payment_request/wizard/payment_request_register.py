@@ -3,7 +3,7 @@ import math
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..models.payment_request import OUTSTANDING_STATES
+from ..const import OUTSTANDING_STATES
 
 
 class PaymentRequestRegister(models.TransientModel):

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.payment_request.const import UNMATCHED_PAYMENT_DOMAIN
 from odoo.addons.payment_request.wizard.payment_request_link import MATCH_REASONS
 
 # The Payment Requests tab of the reconciliation widget puts this statement
@@ -33,21 +34,13 @@ class PaymentRequest(models.Model):
     @api.depends("payment_ids.state", "payment_ids.payment_type", "payment_ids.is_matched")
     def _compute_has_unmatched_payment(self):
         for request in self:
-            request.has_unmatched_payment = any(
-                payment.state == "in_process" and payment.payment_type == "inbound" and not payment.is_matched
-                for payment in request.payment_ids
-            )
+            unmatched = request.payment_ids.filtered_domain(UNMATCHED_PAYMENT_DOMAIN)
+            request.has_unmatched_payment = bool(unmatched)
 
     def _search_has_unmatched_payment(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Operation not supported"))
-        domain = [
-            (
-                "payment_ids",
-                "any",
-                [("state", "=", "in_process"), ("payment_type", "=", "inbound"), ("is_matched", "=", False)],
-            )
-        ]
+        domain = [("payment_ids", "any", UNMATCHED_PAYMENT_DOMAIN)]
         return domain if (operator == "=") == value else ["!", *domain]
 
     def _get_statement_lines(self):

@@ -48,7 +48,7 @@ class MollieCommon(PaymentRequestCommon):
         """A request paid online through Mollie: the transaction is done and
         post-processed, its payment booked on the request."""
         request = self.create_request(amount=amount)
-        tr_id = self.mollie.add_payment(None, status="paid", amount=f"{amount:.2f}", description=request.name)
+        tr_id = self.mollie.add_payment(status="paid", amount=f"{amount:.2f}", description=request.name)
         tx = (
             self.env["payment.transaction"]
             .sudo()
@@ -184,7 +184,7 @@ class TestMollieSync(MollieCommon):
         self.mollie.add_refund(old_tx.provider_reference, "25.00")
         self.mollie.add_chargeback(new_tx.provider_reference, "200.00")
         for _i in range(260):  # newer payments of the shop's other sales
-            self.mollie.add_payment(None, status="paid", amount="5.00")
+            self.mollie.add_payment(status="paid", amount="5.00")
         self.env["payment.transaction"]._cron_payment_request_mollie_sync()
         list_calls = [r for r in self.mollie.requests if r.route == "/v2/payments"]
         self.assertEqual(len(list_calls), 2, "two pages of 250")
