@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..const import PAYMENT_RECEIVED_STATES
+from odoo.addons.payment_request.const import PAYMENT_RECEIVED_STATES
 
 
 class PaymentRequestAdvanceReport(models.Model):
