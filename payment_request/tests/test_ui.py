@@ -8,6 +8,17 @@ from .common import PaymentRequestCommon
 
 @tagged("post_install", "-at_install")
 class TestPaymentRequestUi(PaymentRequestCommon, HttpCase):
+    def use_dutch(self):
+        """Click as a Belgian user: Dutch terms loaded, the user in nl_BE, a
+        salesperson who also does the books, as in a small company."""
+        self.env["res.lang"]._activate_lang("nl_BE")
+        self.env["ir.module.module"].search(
+            [("name", "in", ("base", "web", "mail", "sale", "account", "portal", "payment_request"))]
+        )._update_translations(["nl_BE"], overwrite=True)
+        self.env.user.write(
+            {"lang": "nl_BE", GROUPS: [Command.link(self.env.ref("sales_team.group_sale_manager").id)]}
+        )
+
     def test_register_payment_tour(self):
         request = self.create_request(amount=300.0)
         self.start_tour(
@@ -39,14 +50,7 @@ class TestPaymentRequestUi(PaymentRequestCommon, HttpCase):
     def test_whole_flow_in_dutch_tour(self):
         """Order -> Betaalverzoek -> Verzenden -> Betaling -> Openstaande
         betaalverzoeken -> Factuur maken -> Koppel, clicked in nl_BE."""
-        self.env["res.lang"]._activate_lang("nl_BE")
-        self.env["ir.module.module"].search(
-            [("name", "in", ("base", "web", "mail", "sale", "account", "portal", "payment_request"))]
-        )._update_translations(["nl_BE"], overwrite=True)
-        # A salesperson who also does the books, as in a small company.
-        self.env.user.write(
-            {"lang": "nl_BE", GROUPS: [Command.link(self.env.ref("sales_team.group_sale_manager").id)]}
-        )
+        self.use_dutch()
         self.company.payment_request_auto_link = False
         order = self.create_order(self.partner_a, 1000.0)
         waiting = self.create_request(amount=250.0)
@@ -78,13 +82,7 @@ class TestPaymentRequestUi(PaymentRequestCommon, HttpCase):
     def test_invoice_one_request_of_two_in_dutch_tour(self):
         """Factuur maken for one of an order's two requests, clicked in nl_BE:
         a down payment invoice of its money; the other request still asks."""
-        self.env["res.lang"]._activate_lang("nl_BE")
-        self.env["ir.module.module"].search(
-            [("name", "in", ("base", "web", "mail", "sale", "account", "portal", "payment_request"))]
-        )._update_translations(["nl_BE"], overwrite=True)
-        self.env.user.write(
-            {"lang": "nl_BE", GROUPS: [Command.link(self.env.ref("sales_team.group_sale_manager").id)]}
-        )
+        self.use_dutch()
         self.company.payment_request_post_invoice = False
         paid = self.create_request(amount=300.0)
         waiting = self.create_request(amount=500.0)
@@ -109,13 +107,7 @@ class TestPaymentRequestUi(PaymentRequestCommon, HttpCase):
     def test_payment_plan_in_dutch_tour(self):
         """Betalingsschema on a quotation, confirmed, its schedule, and
         Betaling on the first termijn, clicked in nl_BE."""
-        self.env["res.lang"]._activate_lang("nl_BE")
-        self.env["ir.module.module"].search(
-            [("name", "in", ("base", "web", "mail", "sale", "account", "portal", "payment_request"))]
-        )._update_translations(["nl_BE"], overwrite=True)
-        self.env.user.write(
-            {"lang": "nl_BE", GROUPS: [Command.link(self.env.ref("sales_team.group_sale_manager").id)]}
-        )
+        self.use_dutch()
         plan = self.env["payment.request.plan"].create(
             {
                 "name": "Voorschot en saldo",
@@ -137,4 +129,3 @@ class TestPaymentRequestUi(PaymentRequestCommon, HttpCase):
         self.assertEqual((deposit.amount, balance.amount), (363.0, 847.0))
         self.assertEqual((deposit.state, balance.state), ("paid", "draft"))
         self.assertEqual(len(deposit.payment_ids), 1)
-
