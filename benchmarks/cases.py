@@ -21,6 +21,9 @@ MATCH_RATIO_TARGET = 1.0
 # Invoicing paid requests costs no more than invoicing and assigning the
 # payments by hand (issue 16).
 INVOICE_RATIO_TARGET = 1.0
+# The cron of planned instalments costs no more than Send in a loop (issue 24).
+PLAN_SEND_RATIO_TARGET = 1.0
+PLAN_SEND_ROUNDS = 3
 GROWTH_TARGET = 2.5  # linear growth doubles the time for twice the work; quadratic quadruples it
 QUERY_GROWTH_TARGET = 1.1
 REMINDER_LAYOUT = "mail.mail_notification_layout_with_responsible_signature"
@@ -943,6 +946,335 @@ def invoice_deadline_scale(env, factory, sizes):
 
 
 # ----------------------------------------------------------------------
+# 8. Payment plans: apply a plan
+# ----------------------------------------------------------------------
+
+# Three instalments, none due within the company's 14 days of lead time:
+# applying the plan makes drafts and sends nothing (sending is case 9).
+APPLY_PLAN_LINES = [("percent", 30.0, 30), ("percent", 40.0, 45), ("balance", 0.0, 60)]
+# Four instalments, all sent by the cron of case 9 (the lead time is raised
+# to 60 days once the plan is applied).
+SEND_PLAN_LINES = [("percent", 25.0, 20), ("percent", 25.0, 30), ("percent", 25.0, 40), ("balance", 0.0, 50)]
+PLAN_APPLY_METHODS = [
+    ("sale.order", "_apply_payment_request_plan"),
+    ("sale.order", "_check_payment_request_plan_amounts"),
+    ("payment.request", "create"),
+    ("sale.order", "message_post"),
+]
+ODOO_PLAN_APPLY_METHODS = [("payment.request", "create")]
+PLAN_SEND_METHODS = [
+    ("payment.request", "search"),
+    ("payment.request", "_lock_skip_locked"),
+    ("payment.request", "_send_planned_batch"),
+    ("payment.request", "_portal_ensure_token"),
+    ("payment.request", "message_post_with_source"),
+]
+ODOO_PLAN_SEND_METHODS = [
+    ("payment.request", "_portal_ensure_token"),
+    ("payment.request", "message_post_with_source"),
+]
+SEND_TEMPLATE = "payment_request.mail_template_payment_request"
+
+
+def _bench_plan(env, company, name, lines):
+    return env["payment.request.plan"].create(
+        {
+            "name": name,
+            "company_id": company.id,
+            "line_ids": [
+                (0, 0, {"sequence": index, "value_type": kind, "value": value, "days": days})
+                for index, (kind, value, days) in enumerate(lines)
+            ],
+        }
+    )
+
+
+def _precommit(env):
+    """Run what the commit that ends a click or a cron run does before it
+    commits: the flush and the precommit hooks, which write the tracking
+    messages. The cron's savepoints run them; without this, the side that
+    has no savepoint would leave them out of its measure."""
+    env.cr.flush()
+
+
+def _add_profile(total, profile):
+    """Add the figures of ``profile`` to the ``total`` profile (not entered)."""
+    for key, (calls, queries, seconds) in profile.stats.items():
+        entry = total.stats.setdefault(key, [0, 0, 0.0])
+        entry[0] += calls
+        entry[1] += queries
+        entry[2] += seconds
+    total.missing = profile.missing
+
+
+def _apply_plan(env, order_id):
+    """Click *Apply payment plan* on the order."""
+    env["sale.order"].browse(order_id).action_apply_payment_request_plan()
+    _precommit(env)
+
+
+def _request_by_hand(env, order_id, today):
+    """Odoo's way, without plans: click *Betaalverzoek* on the order once per
+    instalment and save the request form with the instalment's share
+    (a percentage, then the rest) and due date."""
+    order = env["sale.order"].browse(order_id)
+    for kind, value, days in APPLY_PLAN_LINES:
+        action = order.action_create_payment_request()
+        vals = {"date_due": today + timedelta(days=days)}
+        if kind == "percent":
+            vals.update(amount_type="percentage", percentage=value)
+        env[action["res_model"]].with_context(**action["context"]).create(vals)
+    _precommit(env)
+
+
+def _check_split(orders, count):
+    """Each order has ``count`` draft requests that ask its total, to the cent."""
+    for order in orders:
+        requests = order.payment_request_ids
+        if len(requests) != count or requests.filtered(lambda r: r.is_sent):
+            raise AssertionError(f"{order.name}: {len(requests)} requests, {count} drafts expected")
+        if order.currency_id.compare_amounts(sum(requests.mapped("amount")), order.amount_total):
+            raise AssertionError(f"{order.name}: the requests do not add up to {order.amount_total}")
+
+
+def plan_apply(env, factory, sizes):
+    """Apply a three-instalment plan to ``sizes['plan_apply']`` confirmed
+    orders, one click per order in a fresh ORM transaction (see
+    :func:`_fresh_env`), against creating the same three requests on as many
+    orders through *Betaalverzoek* (``action_create_payment_request`` and
+    the request's create, what the form's Save does), the three of an order
+    in one fresh ORM transaction. Orders of both sides are taken in turn;
+    warm-up: one order each."""
+    count = sizes["plan_apply"]
+    today = fields.Date.context_today(env["payment.request"])
+    plan = _bench_plan(env, factory.company, "Bench plan 30/40/balance", APPLY_PLAN_LINES)
+    orders = factory.confirmed_orders(count + 1)
+    orders.with_context(**fixtures.QUIET).payment_request_plan_id = plan
+    odoo_orders = factory.confirmed_orders(count + 1, offset=fixtures.BASELINE_OFFSET)
+    ours, theirs = Measure(), Measure()
+    _apply_plan(env, orders[-1].id)
+    _request_by_hand(env, odoo_orders[-1].id, today)
+    # Both sides call the request's create: each side's profile is active
+    # around its own clicks only, and summed over them.
+    profile = MethodProfile(env, PLAN_APPLY_METHODS)
+    odoo_profile = MethodProfile(env, ODOO_PLAN_APPLY_METHODS)
+    for order_id, odoo_order_id in zip(orders[:count].ids, odoo_orders[:count].ids, strict=True):
+        env = _fresh_env(env)
+        with MethodProfile(env, PLAN_APPLY_METHODS) as click_profile, measure(env) as result:
+            _apply_plan(env, order_id)
+        ours += result
+        _add_profile(profile, click_profile)
+        env = _fresh_env(env)
+        with MethodProfile(env, ODOO_PLAN_APPLY_METHODS) as click_profile, measure(env) as result:
+            _request_by_hand(env, odoo_order_id, today)
+        theirs += result
+        _add_profile(odoo_profile, click_profile)
+    _check_split(env["sale.order"].browse(orders.ids), len(APPLY_PLAN_LINES))
+    _check_split(env["sale.order"].browse(odoo_orders.ids), len(APPLY_PLAN_LINES))
+    row = _per_record_row(
+        "8",
+        f"Apply a payment plan ({len(APPLY_PLAN_LINES)} instalments) to orders one by one vs "
+        "*Betaalverzoek* + the request's create once per instalment",
+        f"{count} orders + {count} orders",
+        count,
+        ours,
+        theirs,
+    )
+    # Applying a plan does more than the three Saves: it checks the plan
+    # against the order's total and notes the plan in the order's chatter.
+    # The target is the time ratio; the queries of those steps are below.
+    _compare(row, query_target=False)
+    check = profile.stats["sale.order._check_payment_request_plan_amounts"][1] / count
+    note = profile.stats["sale.order.message_post"][1] / count
+    details = [
+        f"queries per order: {row.queries - row.baseline_queries:+.1f} vs Odoo, of which "
+        f"{check:.1f} checking the plan against the order's total (reading the plan's lines, "
+        f"read again when the requests are made) and {note:.1f} for the order's chatter note",
+        *_both_profiles(profile, odoo_profile, count, ours, theirs),
+    ]
+    details.append("(per record = per order, three requests each; _apply_payment_request_plan holds")
+    details.append(" _check_payment_request_plan_amounts, the requests' create and message_post)")
+    return Result([row], [("8. Apply payment plans: where the queries go", details)])
+
+
+# ----------------------------------------------------------------------
+# 9. Payment plans: the sending cron
+# ----------------------------------------------------------------------
+
+
+def _due_instalments(env, factory, plan, count, offset=0):
+    """Return the ids of ``count`` instalments due today: the plan applied
+    to ``count / 4`` confirmed orders, five orders per customer, then the
+    company's lead time raised from 14 to 60 days so that the cron sends all
+    four instalments."""
+    order_count = max(count // len(SEND_PLAN_LINES), 1)
+    orders = factory.confirmed_orders(order_count, offset=offset, customer_count=max(order_count // 5, 1))
+    orders.with_context(**fixtures.QUIET).payment_request_plan_id = plan
+    factory.company.payment_request_plan_send_days = 14
+    orders.with_context(**fixtures.QUIET)._apply_payment_request_plan()
+    factory.company.payment_request_plan_send_days = 60
+    requests = orders.payment_request_ids
+    if len(requests) != count or requests.filtered("is_sent"):
+        raise AssertionError(f"{len(requests)} draft instalments made, {count} expected")
+    return requests.ids
+
+
+def _send_by_hand(env, request_ids):
+    """Odoo's way, without the cron: *Verzenden* on each request, i.e. its
+    portal token and the request template posted with the context that
+    marks it sent (``action_send``'s composer, without its form)."""
+    template = env.ref(SEND_TEMPLATE)
+    for request in env["payment.request"].browse(request_ids):
+        request._portal_ensure_token()
+        request.with_context(
+            mark_payment_request_as_sent=True, payment_request_mail=True, force_email=True
+        ).message_post_with_source(
+            template,
+            subtype_xmlid="mail.mt_comment",
+            email_layout_xmlid="mail.mail_notification_layout_with_responsible_signature",
+        )
+    _precommit(env)
+
+
+def _check_sent(env, request_ids):
+    requests = env["payment.request"].browse(request_ids)
+    unsent = requests.filtered(lambda r: not r.is_sent or len(r.message_ids.mail_ids) != 1)
+    if unsent:
+        raise AssertionError(f"{len(unsent)} instalments not sent once, e.g. {unsent[:3]}")
+
+
+def _median_measure(measures):
+    """Return the measure of median time (the lower middle one)."""
+    return sorted(measures, key=lambda m: m.seconds)[(len(measures) - 1) // 2]
+
+
+def _stub_pdf(env):
+    """Replace the PDF by a fixed stub (see :func:`reminders_scale`) and
+    return the function that puts the renderer back."""
+    report = env.registry["ir.actions.report"]
+    original = report._render_qweb_pdf
+    report._render_qweb_pdf = lambda self, report_ref, res_ids=None, data=None: (b"%PDF-1.4 stub", "pdf")
+
+    def restore():
+        report._render_qweb_pdf = original
+
+    return restore
+
+
+def plan_send_vs_odoo(env, factory, sizes):
+    """The cron of planned instalments (``_cron_send_planned_requests``,
+    called directly: it sends them all) on the smaller size of
+    ``sizes['plan_send']`` due instalments, against *Verzenden* of the same
+    requests in a loop, three rounds taken in turn (a savepoint undoes each
+    side), median time of each side. The PDF is stubbed on both sides.
+    Warm-up: one order's instalments sent by each side first."""
+    count = sizes["plan_send"][0]
+    plan = _bench_plan(env, factory.company, "Bench plan 4 x 25%", SEND_PLAN_LINES)
+    restore = _stub_pdf(env)
+    try:
+        warm_ids = _due_instalments(env, factory, plan, 2 * len(SEND_PLAN_LINES))
+        _send_by_hand(env, warm_ids[: len(SEND_PLAN_LINES)])
+        env["payment.request"]._cron_send_planned_requests()
+        request_ids = _due_instalments(env, factory, plan, count, offset=fixtures.BASELINE_OFFSET)
+        _savepoint(env, "plan_send")
+        ours_list, theirs_list = [], []
+        for send_round in range(PLAN_SEND_ROUNDS):
+            # Both sides do the same work per instalment: take them in turn,
+            # the first side changing each round, so that both meet the same
+            # machine load.
+            for side in (0, 1) if send_round % 2 == 0 else (1, 0):
+                env = _fresh_env(env)
+                if side == 0:
+                    with MethodProfile(env, PLAN_SEND_METHODS) as profile, measure(env) as result:
+                        sent = env["payment.request"]._cron_send_planned_requests()
+                        _precommit(env)
+                    if sent != count:
+                        raise AssertionError(f"the cron sent {sent} instalments, {count} expected")
+                    ours_list.append(result)
+                else:
+                    with MethodProfile(env, ODOO_PLAN_SEND_METHODS) as odoo_profile, measure(env) as result:
+                        _send_by_hand(env, request_ids)
+                    theirs_list.append(result)
+                _check_sent(env, request_ids)
+                _rollback_to(env, "plan_send")
+    finally:
+        restore()
+    ours = _median_measure(ours_list)
+    theirs = _median_measure(theirs_list)
+    row = _per_record_row(
+        "9",
+        "Planned instalments cron (`_cron_send_planned_requests`), PDF stubbed, vs *Verzenden* "
+        "(`message_post_with_source` of the request template, marked sent) in a loop",
+        f"{count} due instalments",
+        count,
+        ours,
+        theirs,
+    )
+    _compare(row, query_target=False, ratio_target=PLAN_SEND_RATIO_TARGET)
+    details = [
+        f"{PLAN_SEND_ROUNDS} rounds, taken in turn; ms per instalment, payment_request: "
+        + ", ".join(f"{1000 * m.seconds / count:.0f}" for m in ours_list)
+        + "; Odoo: "
+        + ", ".join(f"{1000 * m.seconds / count:.0f}" for m in theirs_list)
+        + " (the row shows the median of each side, the profiles below the last round)",
+        *_both_profiles(profile, odoo_profile, count, ours_list[-1], theirs_list[-1]),
+        "(nested: _send_planned_batch holds _portal_ensure_token and message_post_with_source)",
+    ]
+    return Result([row], [("9. Planned instalments cron: where the queries go", details)])
+
+
+def plan_send_scale(env, factory, sizes):
+    """The cron of planned instalments at the two sizes of
+    ``sizes['plan_send']``, PDF stubbed, five orders of four due instalments
+    per customer at both sizes: the queries per instalment stay flat."""
+    small, large = sizes["plan_send"]
+    plan = _bench_plan(env, factory.company, "Bench plan 4 x 25%", SEND_PLAN_LINES)
+    restore = _stub_pdf(env)
+    results, batches = {}, {}
+    try:
+        _due_instalments(env, factory, plan, 2 * len(SEND_PLAN_LINES))
+        env["payment.request"]._cron_send_planned_requests()
+        for size in (small, large):
+            env, factory = _fresh_factory(env, factory)
+            _savepoint(env, "plan_scale")
+            request_ids = _due_instalments(env, factory, plan, size, offset=fixtures.BASELINE_OFFSET)
+            env = _fresh_env(env)
+            with (
+                MethodProfile(env, [("payment.request", "_send_planned_batch")]) as profile,
+                measure(env) as result,
+            ):
+                env["payment.request"]._cron_send_planned_requests()
+                _precommit(env)
+            _check_sent(env, request_ids)
+            results[size] = result
+            batches[size] = profile.calls["payment.request._send_planned_batch"]
+            _rollback_to(env, "plan_scale")
+    finally:
+        restore()
+    rows, growth, time_growth = _growth_rows(
+        "9b",
+        "Planned instalments cron, PDF stubbed: {size} due instalments",
+        "instalment",
+        results,
+        small,
+        large,
+    )
+    details = [
+        f"queries per instalment: {rows[0].queries:.2f} at {small}, "
+        f"{rows[1].queries:.2f} at {large} (x{growth:.3f})",
+        f"time per instalment: {1000 * results[small].seconds / small:.1f} ms at {small}, "
+        f"{1000 * results[large].seconds / large:.1f} ms at {large} (x{time_growth:.2f})",
+    ]
+    for size, calls in batches.items():
+        batch_size = size / len(calls)
+        details.append(
+            f"{size} instalments, ms per instalment in each batch of the cron: "
+            + ", ".join(f"{1000 * seconds / batch_size:.0f}" for _queries, seconds in calls)
+        )
+    return Result(rows, [("9b. Planned instalments cron at two sizes", details)])
+
+
+# ----------------------------------------------------------------------
 
 BENCHMARKS = [
     ("1", register_single),
@@ -953,6 +1285,9 @@ BENCHMARKS = [
     ("5", bank_matching),
     ("6", outstanding_filter),
     ("7", invoice_deadline_scale),
+    ("8", plan_apply),
+    ("9", plan_send_vs_odoo),
+    ("9b", plan_send_scale),
 ]
 
 

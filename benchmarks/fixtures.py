@@ -123,12 +123,14 @@ class Factory:
     # Orders, requests, invoices, payments
     # ------------------------------------------------------------------
 
-    def confirmed_orders(self, count, offset=0):
-        """Return ``count`` confirmed orders of 1,000.00 + 21% VAT, one per
-        customer from the ``offset``-th on."""
+    def confirmed_orders(self, count, offset=0, customer_count=None):
+        """Return ``count`` confirmed orders of 1,000.00 + 21% VAT, for
+        ``customer_count`` customers (all by default) from the ``offset``-th
+        on, in turn."""
+        customer_count = customer_count or len(self.customers)
         vals_list = [
             {
-                "partner_id": self.customer(offset + index).id,
+                "partner_id": self.customer(offset + index % customer_count).id,
                 "company_id": self.company.id,
                 "order_line": [
                     Command.create(

@@ -35,6 +35,8 @@ DEFAULT_SIZES = {
     "matching": ((200, 20000), (400, 40000)),
     "outstanding": 100000,
     "deadline_scale": (200, 1000),
+    "plan_apply": 200,
+    "plan_send": (40, 400),
 }
 # A smoke test of the script itself, in a minute or two; the figures mean little.
 QUICK_SIZES = {
@@ -46,6 +48,8 @@ QUICK_SIZES = {
     "matching": ((10, 1000), (20, 2000)),
     "outstanding": 10000,
     "deadline_scale": (10, 40),
+    "plan_apply": 10,
+    "plan_send": (20, 80),
 }
 # The sizes of the issue; an hour or more on 2 cores.
 FULL_SIZES = {
@@ -54,6 +58,8 @@ FULL_SIZES = {
     "reminders_scale": (500, 5000),
     "matching": ((2000, 20000), (4000, 40000)),
     "deadline_scale": (1000, 5000),
+    "plan_apply": 1000,
+    "plan_send": (500, 5000),
 }
 
 
