@@ -6,8 +6,11 @@ saves some is logged ("Query count less than expected"): lower the figure then.
 """
 
 import gc
+from datetime import timedelta
 
-from odoo import fields, release
+from freezegun import freeze_time
+
+from odoo import Command, fields, release
 from odoo.tests import tagged
 from odoo.tests.common import warmup
 
@@ -23,7 +26,8 @@ from .common import PaymentRequestCommon
 # the line's reference, issue 25), reminder 84 / 83: the PDF's address block
 # (QWeb's contact widget) now reads the customer field by field, 15 queries
 # that were served from the cache before the split; not yet traced to the
-# read that used to prefetch them. Lower a figure when a change saves
+# read that used to prefetch them. One planned instalment sent by its
+# scheduled action (issue 24): 82 / 79. Lower a figure when a change saves
 # queries; raise it only with the reason in the commit.
 QUERY_COUNTS = {
     # The green Betaling button: the wizard opened, filled in and confirmed
@@ -33,6 +37,9 @@ QUERY_COUNTS = {
     "auto_link": {"18.0": 36, "19.0": 35},
     # Send Reminder on one overdue request (the mail with its PDF queued).
     "reminder": {"18.0": 87, "19.0": 86},
+    # The scheduled action sending one planned instalment (the request mail
+    # with its PDF queued, the request marked sent).
+    "planned_instalment": {"18.0": 85, "19.0": 82},
 }
 
 
@@ -123,3 +130,26 @@ class TestQueryCounts(PaymentRequestCommon, MockEmail):
         self.assertEqual(request.reminder_count, 1)
         self.assertEqual(len(self._new_mails), 1)
         self.assertEqual(self._new_mails.recipient_ids, self.partner_a)
+
+    @warmup
+    def test_one_planned_instalment(self):
+        plan = self.env["payment.request.plan"].create(
+            {
+                "name": "Later",
+                "line_ids": [Command.create({"value_type": "balance", "days": 60})],
+            }
+        )
+        order = self.create_order(self.partner_a, 500.0, confirm=True)
+        order.payment_request_plan_id = plan
+        order.action_apply_payment_request_plan()
+        instalment = order.payment_request_ids
+        self.assertEqual(instalment.state, "draft")
+        with (
+            freeze_time(fields.Date.today() + timedelta(days=50)),
+            self.mock_mail_gateway(),
+            self.assertQueryCount(expected_queries("planned_instalment")),
+        ):
+            sent = self.env["payment.request"]._cron_send_planned_requests()
+        self.assertEqual(sent, 1)
+        self.assertEqual(instalment.state, "sent")
+        self.assertEqual(len(self._new_mails), 1)
