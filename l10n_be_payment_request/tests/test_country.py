@@ -2,11 +2,9 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.tests import tagged
 
 from odoo.addons.payment_request.tests.common import PaymentRequestCommon
-from odoo.addons.payment_request.tests.compat import SALE_LINE_TAXES
 from odoo.addons.payment_request.tools import is_valid_ogm, is_valid_rf
 
 
@@ -32,31 +30,7 @@ class TestBelgianRulesOnlyInBelgium(PaymentRequestCommon):
         company.account_fiscal_country_id = self.env.ref(f"base.{country_code.lower()}")
         self.assertEqual(company.account_fiscal_country_id.code, country_code)
         company.payment_request_invoice_deadline_scope = "all"
-        partner = self.env["res.partner"].create(
-            {"name": "Klant", "company_id": company.id, "vat": "BE0477472701"}
-        )
-        order = (
-            self.env["sale.order"]
-            .with_company(company)
-            .create(
-                {
-                    "partner_id": partner.id,
-                    "company_id": company.id,
-                    "order_line": [
-                        Command.create(
-                            {"product_id": self.product_a.id, "price_unit": 100.0, SALE_LINE_TAXES: False}
-                        )
-                    ],
-                }
-            )
-        )
-        request = (
-            self.env["payment.request"]
-            .with_company(company)
-            .create({"sale_order_id": order.id, "amount": amount})
-        )
-        self.assertEqual(request.company_id, company)
-        return request
+        return self.create_company_request(company, amount, partner_vals={"vat": "BE0477472701"})
 
     def test_belgian_company_gets_an_ogm(self):
         request = self.create_request(amount=100.0)

@@ -1,38 +1,20 @@
-import unittest
-
 from psycopg2 import IntegrityError
 
 from odoo.tests import BaseCase, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.payment_request.tests.common import PaymentRequestCommon
+from odoo.addons.payment_request.tests.common_hypothesis import (
+    DIGITS,
+    OGM_BASES,
+    POSITIONS,
+    SETTINGS,
+    given,
+    skip_without_hypothesis,
+)
 from odoo.addons.payment_request.tools import find_structured_references, is_valid_ogm, normalize_reference
 
 from ..tools import format_ogm, ogm_check_digits
-
-try:
-    from hypothesis import given, settings
-    from hypothesis import strategies as st
-except ImportError:
-    # hypothesis is a test requirement of the harness (requirements-test.txt),
-    # not of Odoo: a plain Odoo runner without it skips these tests (and CI,
-    # which has it, refuses that skip: conftest.py).
-    given = settings = st = None
-
-if given:
-    SETTINGS = settings(max_examples=300, deadline=None, derandomize=True)
-    OGM_BASES = st.integers(min_value=0, max_value=10**10 - 1)
-    POSITIONS = st.integers(min_value=0, max_value=11)
-    DIGITS = st.integers(min_value=0, max_value=9)
-else:
-
-    def SETTINGS(test):
-        return test
-
-    def given(*strategies):
-        return SETTINGS
-
-    OGM_BASES = POSITIONS = DIGITS = None
 
 
 @tagged("post_install", "-at_install")
@@ -48,7 +30,7 @@ class TestOgm(BaseCase):
 
 
 @tagged("post_install", "-at_install")
-@unittest.skipUnless(st, "missing tool: the Python library hypothesis (pip install -r requirements-test.txt)")
+@skip_without_hypothesis
 class TestOgmProperties(BaseCase):
     @SETTINGS
     @given(OGM_BASES)

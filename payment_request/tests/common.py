@@ -69,6 +69,35 @@ class PaymentRequestCommon(AccountTestInvoicingCommon):
             request.action_mark_sent()
         return request
 
+    def create_company_request(self, company, amount, partner_vals=None):
+        """A request of ``amount`` on a new order of ``company`` (another
+        company than the test's), for a new customer of that company."""
+        partner = self.env["res.partner"].create(
+            {"name": "Klant", "company_id": company.id, **(partner_vals or {})}
+        )
+        order = (
+            self.env["sale.order"]
+            .with_company(company)
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "order_line": [
+                        Command.create(
+                            {"product_id": self.product_a.id, "price_unit": 100.0, SALE_LINE_TAXES: False}
+                        )
+                    ],
+                }
+            )
+        )
+        request = (
+            self.env["payment.request"]
+            .with_company(company)
+            .create({"sale_order_id": order.id, "amount": amount})
+        )
+        self.assertEqual(request.company_id, company)
+        return request
+
     def register_payment(self, request, amount=None, journal=None, note=None, user=None):
         """Drive the green button's wizard as a user would."""
         action = request.with_user(user or self.env.user).action_register_payment()

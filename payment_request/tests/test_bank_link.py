@@ -2,8 +2,6 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
-from odoo.addons.payment_request.tests.compat import SALE_LINE_TAXES
-
 from .common import PaymentRequestCommon
 
 
@@ -155,27 +153,7 @@ class TestBankLink(PaymentRequestCommon):
         company = self.setup_other_company(name="US company", country_id=self.env.ref("base.us").id)[
             "company"
         ]
-        partner = self.env["res.partner"].create({"name": "US customer", "company_id": company.id})
-        order = (
-            self.env["sale.order"]
-            .with_company(company)
-            .create(
-                {
-                    "partner_id": partner.id,
-                    "company_id": company.id,
-                    "order_line": [
-                        fields.Command.create(
-                            {"product_id": self.product_a.id, "price_unit": 100.0, SALE_LINE_TAXES: False}
-                        )
-                    ],
-                }
-            )
-        )
-        request = (
-            self.env["payment.request"]
-            .with_company(company)
-            .create({"sale_order_id": order.id, "amount": 40.0})
-        )
+        request = self.create_company_request(company, 40.0)
         request.action_mark_sent()
         self.assertTrue(request.payment_reference.startswith("RF"))
         bank = self.env["account.journal"].search(

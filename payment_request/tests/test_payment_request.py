@@ -1,11 +1,9 @@
 from lxml import etree
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools.safe_eval import safe_eval
-
-from odoo.addons.payment_request.tests.compat import SALE_LINE_TAXES
 
 from ..models.payment_request import PaymentRequest
 from ..tools import is_valid_ogm, is_valid_rf
@@ -132,28 +130,7 @@ class TestPaymentRequest(PaymentRequestCommon):
         company_data = self.setup_other_company(name="US company", country_id=self.env.ref("base.us").id)
         company = company_data["company"]
         self.assertNotEqual(company.account_fiscal_country_id.code, "BE")
-        partner = self.env["res.partner"].create({"name": "Klant", "company_id": company.id})
-        order = (
-            self.env["sale.order"]
-            .with_company(company)
-            .create(
-                {
-                    "partner_id": partner.id,
-                    "company_id": company.id,
-                    "order_line": [
-                        Command.create(
-                            {"product_id": self.product_a.id, "price_unit": 100.0, SALE_LINE_TAXES: False}
-                        )
-                    ],
-                }
-            )
-        )
-        request = (
-            self.env["payment.request"]
-            .with_company(company)
-            .create({"sale_order_id": order.id, "amount": 50.0})
-        )
-        self.assertEqual(request.company_id, company)
+        request = self.create_company_request(company, 50.0)
         self.assertTrue(request.payment_reference.startswith("RF"))
         self.assertTrue(is_valid_rf(request.payment_reference), request.payment_reference)
         # Each company numbers its own requests.

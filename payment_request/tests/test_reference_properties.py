@@ -1,5 +1,3 @@
-import unittest
-
 from odoo.tests import BaseCase, tagged
 
 from ..tools import (
@@ -9,37 +7,19 @@ from ..tools import (
     is_valid_rf,
     normalize_reference,
 )
-
-try:
-    from hypothesis import given, settings
-    from hypothesis import strategies as st
-except ImportError:
-    # hypothesis is a test requirement of the harness (requirements-test.txt),
-    # not of Odoo: a plain Odoo runner without it skips these tests (and CI,
-    # which has it, refuses that skip: conftest.py).
-    given = settings = st = None
-
-if given:
-    SETTINGS = settings(max_examples=300, deadline=None, derandomize=True)
-    OGM_BASES = st.integers(min_value=0, max_value=10**10 - 1)
-    RF_PAYLOADS = st.text(alphabet="0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=21)
-    OGM_CHECKS = st.integers(min_value=0, max_value=99)
-    POSITIONS = st.integers(min_value=0, max_value=11)
-    DIGITS = st.integers(min_value=0, max_value=9)
-    TEXTS = st.text(max_size=200)
-else:
-
-    def SETTINGS(test):
-        return test
-
-    def given(*strategies):
-        return SETTINGS
-
-    OGM_BASES = RF_PAYLOADS = OGM_CHECKS = POSITIONS = DIGITS = TEXTS = None
+from .common_hypothesis import (
+    OGM_BASES,
+    OGM_CHECKS,
+    RF_PAYLOADS,
+    SETTINGS,
+    TEXTS,
+    given,
+    skip_without_hypothesis,
+)
 
 
 @tagged("post_install", "-at_install")
-@unittest.skipUnless(st, "missing tool: the Python library hypothesis (pip install -r requirements-test.txt)")
+@skip_without_hypothesis
 class TestStructuredReferenceProperties(BaseCase):
     @SETTINGS
     @given(OGM_BASES, OGM_CHECKS)
