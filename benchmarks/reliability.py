@@ -96,6 +96,11 @@ BUSINESS_ERRORS = (
 MODULES = "payment_request,l10n_be,payment_demo"
 MAX_ATTEMPTS = 30
 HOLDER_AMOUNT = 100.0
+# The due requests have customers 0 to 319, one each. The requests the payment
+# calls pay, and the other fixtures, have customers from 320 on: a bank line not
+# linked yet holds the reminders of its customer's due requests (issue 25), so
+# the two never share a customer.
+FIRST_OTHER_CUSTOMER = 320
 
 
 def parse_args(argv):
@@ -242,8 +247,12 @@ def set_up(env, args, base_url, smtp_port):
     sizes = [int(size) for size in args.requests.split(",")]
     if len(sizes) != len(REMINDER_PHASES):
         raise SystemExit(f"--requests takes {len(REMINDER_PHASES)} sizes")
-    if sum(sizes) > len(factory.customers):
-        raise SystemExit(f"at most {len(factory.customers)} due requests: one customer each")
+    if sum(sizes) > FIRST_OTHER_CUSTOMER:
+        raise SystemExit(
+            f"at most {FIRST_OTHER_CUSTOMER} due requests: one customer each, and the customers of the "
+            "requests paid by the calls come after them (their bank lines, unlinked until the calls, "
+            "would hold the reminders of their own due requests)"
+        )
     past = fields.Date.today() - timedelta(days=30)
     future = fields.Date.today() + timedelta(days=30)
     due = {}
@@ -267,7 +276,7 @@ def set_up(env, args, base_url, smtp_port):
         due[phase] = requests.ids
         offset += size
 
-    def outstanding(count, amount=100.0, customer=0):
+    def outstanding(count, amount=100.0, customer=FIRST_OTHER_CUSTOMER):
         requests = env["payment.request"].create(
             [
                 {
@@ -327,7 +336,7 @@ def set_up(env, args, base_url, smtp_port):
     )
     provider.write({"state": "test", "is_published": True, "journal_id": provider_journal.id})
     holders = {}
-    for flow, customer in (("token", 200), ("direct", 220)):
+    for flow, customer in (("token", FIRST_OTHER_CUSTOMER + 30), ("direct", FIRST_OTHER_CUSTOMER + 45)):
         requests = outstanding(args.holder_requests, amount=HOLDER_AMOUNT, customer=customer)
         # Every holder asks the whole amount: the requests ask the same.
         requests.write({"amount": HOLDER_AMOUNT})
@@ -374,12 +383,16 @@ def set_up(env, args, base_url, smtp_port):
 
     # The malformed calls' victims: a request with money due (and its token),
     # a cancelled one, a draft, another customer's request, a free bank line.
-    victim = outstanding(1, amount=500.0, customer=300)
-    other = outstanding(1, amount=70.0, customer=301)
-    cancelled = outstanding(1, amount=80.0, customer=302)
+    victim = outstanding(1, amount=500.0, customer=FIRST_OTHER_CUSTOMER + 70)
+    other = outstanding(1, amount=70.0, customer=FIRST_OTHER_CUSTOMER + 71)
+    cancelled = outstanding(1, amount=80.0, customer=FIRST_OTHER_CUSTOMER + 72)
     cancelled.action_cancel()
     draft = env["payment.request"].create(
-        {"partner_id": factory.customer(303).id, "company_id": company.id, "amount": 90.0}
+        {
+            "partner_id": factory.customer(FIRST_OTHER_CUSTOMER + 73).id,
+            "company_id": company.id,
+            "amount": 90.0,
+        }
     )
     for request in victim | other | cancelled:
         request._portal_ensure_token()
